@@ -9,6 +9,7 @@ The same series is saved as ``.npz`` (the pose-stage cache, and an input the CLI
 
 from __future__ import annotations
 
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,7 @@ class LandmarkSeries:
             "image": self.image.astype(np.float32),
             "image_size": np.array(self.image_size, dtype=np.int64),
             "source": np.array(self.source),
+            "meta_json": np.array(json.dumps(self.meta, default=str)),
         }
         if self.world is not None:
             arrays["world"] = self.world.astype(np.float32)
@@ -162,8 +164,9 @@ class LandmarkSeries:
                     t_s=data["t_s"], image=data["image"], image_size=(size[0], size[1]),
                     world=data["world"] if "world" in keys else None,
                     source=str(data["source"]) if "source" in keys else path.name,
+                    meta=json.loads(str(data["meta_json"])) if "meta_json" in keys else {},
                 )
-        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
             raise InputError(f"{path.name} is not a readable landmark file ({exc.__class__.__name__})") from exc
 
 

@@ -1,0 +1,354 @@
+"""The one streaming analyzer behind both live coaching and offline analysis.
+
+``update(t_s, image, world)`` takes one frame and returns a FrameResult (causal: One Euro
+smoothing, the streaming rep segmenter, cues as reps happen). ``finish()`` returns the SetReport.
+Offline drivers call ``extend(series)`` then ``finish()``; finish always analyses the whole
+buffered set with zero-phase smoothing (the non-causal refinement) through the same measure
+table, segmenter and rules that live uses, so there is no second copy of the rules.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import exercise as exercise_mod
+from .errors import ConfigError, NoPersonError
+from .faults import assessable, judge_rep, rep_timing, rep_side_and_variation, unmeasured
+from .kinematics import LegTracker
+from .landmarks import N_LANDMARKS, LandmarkSeries
+from .measures import SMOOTHED, measure_table
+from .profile import EXERCISES, Profile, load_profile
+from .report import FrameResult, NotAssessed, Rep, SetReport
+from .reps import RepWindow, Segmenter
+from .smoothing import OneEuroFilter, smooth_offline
+from .view import ViewEstimate, camera_advice, estimate_view, view_family
+
+DEFAULT_EXERCISE = "single-leg-hip-thrust"
+SIDES = ("auto", "left", "right")
+LIVE_VIEW_EVERY = 15  # frames between live view re-estimates
+LIVE_VIEW_WINDOW = 150  # frames the live view estimate looks back over
+MIN_PERSON_FRAMES = 5
+
+
+@dataclass
+class _Live:
+    """State of the causal (live) path."""
+
+    filt: OneEuroFilter
+    tracker: LegTracker
+    seg: Segmenter
+    view: ViewEstimate
+    table: dict[str, list[float]]
+    reps: list[Rep]
+    partials: int
+    cues: list[tuple[float, str, str]]  # (expires_t_s, code, cue)
+    last_single_work: int
+
+
+class Analyzer:
+    """Streaming analyzer of one set. Not thread-safe: one driver feeds it."""
+
+    def __init__(self, image_size: tuple[int, int], *, exercise: str = "auto", side: str = "auto",
+                 profile_path: str | None = None, source: str = "", meta: dict | None = None) -> None:
+        if exercise != "auto" and exercise not in EXERCISES:
+            raise ConfigError(f"unknown exercise {exercise!r}; choose auto or one of: {', '.join(EXERCISES)}")
+        if side not in SIDES:
+            raise ConfigError(f"unknown side {side!r}; choose auto, left or right")
+        self.image_size = (int(image_size[0]), int(image_size[1]))
+        self.exercise_arg = exercise
+        self.side_arg = side
+        self.profile_path = profile_path
+        self.source = source
+        self.meta = dict(meta or {})
+        self.profile = load_profile(DEFAULT_EXERCISE if exercise == "auto" else exercise, profile_path)
+        self._t: list[float] = []
+        self._image: list[np.ndarray] = []
+        self._world: list[np.ndarray | None] = []
+        self._live: _Live | None = None
+
+    # -- feeding ------------------------------------------------------------------------
+    def extend(self, series: LandmarkSeries) -> None:
+        """Buffer a whole series (offline): no per-frame live work."""
+        if tuple(series.image_size) != self.image_size:
+            raise ConfigError("series frame size differs from the analyzer's")
+        self._t.extend(series.t_s.tolist())
+        self._image.extend(series.image)
+        self._world.extend(series.world if series.world is not None else [None] * len(series))
+
+    def _new_live(self) -> _Live:
+        sm, rp = self.profile.smoothing, self.profile.reps
+        ms = self.profile.measure
+        return _Live(
+            filt=OneEuroFilter(sm["live_min_cutoff_hz"], sm["live_beta"], reset_after_s=sm["max_gap_s"]),
+            tracker=LegTracker(ms["free_leg_up_tl"], ms["free_leg_down_tl"]),
+            seg=Segmenter(rp), view=ViewEstimate("unknown", float("nan"), 0.0, None),
+            table={k: [] for k in SMOOTHED + ("elbow_below", "torso_len_px", "shoulder_up_px",
+                                              "ankle_up_left_px", "ankle_up_right_px", "leg_state",
+                                              "work_index", "free_foot_up_tl")},
+            reps=[], partials=0, cues=[], last_single_work=0 if self.side_arg != "right" else 1,
+        )
+
+    def update(self, t_s: float, image: np.ndarray | None, world: np.ndarray | None = None) -> FrameResult:
+        """One frame (image landmarks (33, 4) or None for no person). Returns what live shows."""
+        if image is None:
+            image = np.full((N_LANDMARKS, 4), np.nan)
+        image = np.asarray(image, dtype=np.float64)
+        if image.shape != (N_LANDMARKS, 4):
+            raise ConfigError(f"a frame's landmarks must have shape (33, 4), got {image.shape}")
+        if self._t and t_s <= self._t[-1]:
+            raise ConfigError("frame timestamps must increase")
+        i = len(self._t)
+        self._t.append(float(t_s))
+        self._image.append(image)
+        self._world.append(None if world is None else np.asarray(world, dtype=np.float64))
+        if self._live is None:
+            self._live = self._new_live()
+        lv = self._live
+        if i % LIVE_VIEW_EVERY == 0:
+            lv.view = self._estimate_view(max(0, i - LIVE_VIEW_WINDOW), i + 1)
+
+        person = bool(np.isfinite(image[:, 0]).any())
+        torso_hist = np.asarray(lv.table["torso_len_px"][-LIVE_VIEW_WINDOW:], dtype=np.float64)
+        torso_ref = float(np.nanmedian(torso_hist)) if np.isfinite(torso_hist).any() else None
+        w = None if world is None else self._world[-1][None]
+        raw = measure_table(image[None], w, self.image_size, lv.view.view, self.profile, lv.tracker,
+                            preferred=lv.last_single_work, torso_ref_px=torso_ref)
+        if raw["leg_state"][0] in (0, 1) and self.side_arg == "auto":
+            lv.last_single_work = int(raw["leg_state"][0])
+        vec = np.array([raw[k][0] for k in SMOOTHED], dtype=np.float64)
+        sm = lv.filt(float(t_s), vec)
+        for k, v in zip(SMOOTHED, sm):
+            lv.table[k].append(float(v))
+        for k in lv.table:
+            if k not in SMOOTHED:
+                lv.table[k].append(float(raw[k][0]))
+
+        hip, knee = sm[SMOOTHED.index("hip_deg")], sm[SMOOTHED.index("knee_deg")]
+        phase, closed, decided = lv.seg.step(i, float(t_s), float(hip), float(knee))
+        new_rep = None
+        m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
+        t_arr = np.asarray(self._t)
+        codes, _ = assessable(self.profile, lv.view.view)
+        if decided is not None:
+            if decided.counted:
+                provisional = RepWindow(decided.start_frame, decided.peak_frame, i, decided.peak_hip_deg,
+                                        decided.knee_at_peak_deg, True, decided.opened_at_top, closed_at_top=True)
+                rep = self._judge(len(lv.reps) + 1, provisional, m, t_arr, codes)
+                lv.reps.append(rep)
+                new_rep = rep
+                self._push_cues(lv, rep, t_s)
+            else:
+                lv.partials += 1
+                lv.cues.append((t_s + self.profile.reps["live_cue_s"], "partial",
+                                self.profile.fault("incomplete_hip_extension")["cue"]))
+        for win in closed:
+            if win.counted and lv.reps:
+                # The descent is complete now: judge the whole rep (adds e.g. fast_descent).
+                idx = next((k for k, r in enumerate(lv.reps) if r.top_frame == win.peak_frame), None)
+                if idx is not None:
+                    full = self._judge(lv.reps[idx].index, win, m, t_arr, codes)
+                    shown = {f.code for f in lv.reps[idx].faults}
+                    lv.reps[idx] = full
+                    self._push_cues(lv, full, t_s, skip=shown)
+        lv.cues = [c for c in lv.cues if c[0] > t_s]
+        counts: dict[str, int] = {}
+        for r in lv.reps:
+            counts[r.side] = counts.get(r.side, 0) + 1
+        angles = {k: float(sm[SMOOTHED.index(k)]) for k in ("hip_deg", "knee_deg", "neck_deg", "pelvis_deg",
+                                                            "free_hip_deg", "elbow_deg")}
+        return FrameResult(
+            frame=i, t_s=float(t_s), person=person, phase=phase, angles_deg=angles,
+            rep_count=len(lv.reps), reps_by_side=counts, working_side=self._side_name(lv.last_single_work),
+            view=lv.view.view, cues=tuple(dict.fromkeys(c[2] for c in lv.cues)), new_rep=new_rep,
+            targets_deg=self.profile.targets_deg(),
+        )
+
+    def _side_name(self, work: int) -> str:
+        if self.side_arg != "auto":
+            return self.side_arg
+        return "left" if work == 0 else "right"
+
+    def _push_cues(self, lv: _Live, rep: Rep, t_s: float, skip: set[str] = frozenset()) -> None:
+        for f in rep.faults:
+            if f.code not in skip and f.severity == "fault":
+                lv.cues.append((t_s + self.profile.reps["live_cue_s"], f.code, f.cue))
+
+    def _judge(self, index: int, win: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
+               codes: set[str]) -> Rep:
+        rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), self.profile, codes)
+        if self.side_arg != "auto" and rep.side != "both":
+            rep = _replace_side(rep, self.side_arg)
+        return rep
+
+    # -- offline ------------------------------------------------------------------------
+    def _arrays(self, start: int = 0, stop: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        t = np.asarray(self._t[start:stop], dtype=np.float64)
+        image = np.asarray(self._image[start:stop], dtype=np.float64).reshape(-1, N_LANDMARKS, 4)
+        worlds = self._world[start:stop]
+        world = None
+        if worlds and all(w is not None for w in worlds):
+            world = np.asarray(worlds, dtype=np.float64)
+        return t, image, world
+
+    def _estimate_view(self, start: int, stop: int) -> ViewEstimate:
+        _, image, world = self._arrays(start, stop)
+        w, h = self.image_size
+        px = image[:, :, :2] * np.array([w, h])
+        depth = world[:, :, 2] if world is not None else image[:, :, 2]
+        vcfg = self.profile.view
+        return estimate_view(px, depth, side_max_yaw_deg=vcfg["side_max_yaw_deg"],
+                             front_min_yaw_deg=vcfg["front_min_yaw_deg"])
+
+    def _offline_table(self, profile: Profile, view: str, t: np.ndarray, image: np.ndarray,
+                       world: np.ndarray | None, preferred: int) -> dict[str, np.ndarray]:
+        ms = profile.measure
+        tracker = LegTracker(ms["free_leg_up_tl"], ms["free_leg_down_tl"])
+        m = measure_table(image, world, self.image_size, view, profile, tracker, preferred=preferred)
+        sm = profile.smoothing
+        for k in SMOOTHED:
+            m[k] = smooth_offline(t, m[k], sigma_s=sm["offline_sigma_s"], max_gap_s=sm["max_gap_s"],
+                                  spike_min_deg=sm["spike_min_deg"] if k != "shoulder_up_tl" else 0.2)
+        return m
+
+    def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray]) -> tuple[list[RepWindow], list[str]]:
+        seg = Segmenter(profile.reps)
+        windows: list[RepWindow] = []
+        phases: list[str] = []
+        hip, knee = m["hip_deg"], m["knee_deg"]
+        for i in range(t.size):
+            phase, closed, _ = seg.step(i, float(t[i]), float(hip[i]), float(knee[i]))
+            windows.extend(closed)
+            phases.append(phase)
+        windows.extend(seg.finish())
+        self._ignored = seg.ignored
+        return windows, phases
+
+    def finish(self) -> SetReport:
+        """Analyse the whole buffered set and return its report."""
+        t, image, world = self._arrays()
+        present = np.isfinite(image[:, :, 0]).any(axis=1) if t.size else np.zeros(0, bool)
+        n_person = int(present.sum())
+        if n_person < MIN_PERSON_FRAMES:
+            raise NoPersonError(
+                f"no person detected in {self.source or 'the input'} ({n_person} of {t.size} frames): "
+                "film the whole body, side-on, in good light"
+            )
+        view = self._estimate_view(0, t.size)
+        near = self._near_leg(image)
+        preferred = {"left": 0, "right": 1}.get(self.side_arg, near)
+        profile = self.profile
+        m = self._offline_table(profile, view.view, t, image, world, preferred)
+        windows, phases = self._segment(profile, t, m)
+        exercise, exercise_source, why = profile.name, "user", ""
+        if self.exercise_arg == "auto":
+            top = np.zeros(t.size, bool)
+            for win in windows:
+                tm = rep_timing(win, t, m["hip_deg"], profile)
+                top[tm.top_start:tm.top_end + 1] = True
+            if not top.any():
+                top = present
+            exercise, why = exercise_mod.classify(m, m["leg_state"], top, view_family(view.view) == "side")
+            exercise_source = "auto"
+            if exercise != profile.name:
+                profile = load_profile(exercise, self.profile_path)
+                m = self._offline_table(profile, view.view, t, image, world, preferred)
+                windows, phases = self._segment(profile, t, m)
+        codes, not_assessed = assessable(profile, view.view)
+        reps: list[Rep] = []
+        partials: list[Rep] = []
+        self.profile = profile
+        for win in sorted(windows, key=lambda w: w.peak_frame):
+            if win.counted:
+                reps.append(self._judge(len(reps) + 1, win, m, t, codes))
+            else:
+                partials.append(self._judge(len(partials) + 1, win, m, t, codes))
+        not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
+        warnings_ = self._warnings(t, present, windows, view, why)
+        table = self._frames_table(t, present, m, phases, reps)
+        side = _working_side(reps)
+        return SetReport(
+            source=self.source, exercise=exercise, view=view.view, working_side=side,
+            reps=tuple(reps), partials=tuple(partials), not_assessed=tuple(not_assessed),
+            frames_total=int(t.size), frames_with_person=n_person,
+            duration_s=float(t[-1] - t[0]) if t.size > 1 else 0.0, warnings=tuple(warnings_),
+            view_confidence=view.confidence, exercise_source=exercise_source, profile=profile.origin,
+            camera_advice=camera_advice(view.view), frames_table=table,
+        )
+
+    def _near_leg(self, image: np.ndarray) -> int:
+        """The better-seen leg label (0 left, 1 right): used when both feet are planted."""
+        from .landmarks import LEFT_ANKLE, LEFT_KNEE, RIGHT_ANKLE, RIGHT_KNEE
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lv = np.nanmean(image[:, [LEFT_KNEE, LEFT_ANKLE], 3])
+            rv = np.nanmean(image[:, [RIGHT_KNEE, RIGHT_ANKLE], 3])
+        return 0 if not (rv > lv) else 1
+
+    def _warnings(self, t: np.ndarray, present: np.ndarray, windows: list[RepWindow], view: ViewEstimate,
+                  why: str) -> list[str]:
+        out: list[str] = []
+        missing = 1 - present.mean()
+        if missing > 0.05:
+            out.append(f"no person found in {missing:.0%} of frames")
+        # Person left the frame mid-set: a long gap between frames with a person.
+        idx = np.flatnonzero(present)
+        if idx.size > 1:
+            gaps = np.flatnonzero(np.diff(idx) > 1)
+            for g in gaps:
+                a, b = idx[g], idx[g + 1]
+                if t[b] - t[a] > self.profile.reps["reset_gap_s"]:
+                    out.append(f"person out of view from {t[a]:.1f} s to {t[b]:.1f} s: reps there are not counted")
+        multi = int(self.meta.get("n_multi_person_frames", 0))
+        if multi:
+            out.append(f"several people in {multi} frames: followed one athlete; check the skeleton overlay")
+        if view.view == "unknown" or view.confidence < 0.35:
+            out.append(f"camera view uncertain ({view.view}, confidence {view.confidence:.2f})")
+        if any(w.closed_at_top for w in windows):
+            out.append("the clip ends at the top: the last descent was not seen")
+        if getattr(self, "_ignored", 0):
+            out.append(f"{self._ignored} movement(s) with straight legs ignored (set-up, not reps)")
+        if self.exercise_arg == "auto" and why:
+            out.append(f"exercise recognised from the video ({why}); set --exercise if it is wrong")
+        return out
+
+    def _frames_table(self, t: np.ndarray, present: np.ndarray, m: dict[str, np.ndarray],
+                      phases: list[str], reps: list[Rep]) -> dict[str, np.ndarray]:
+        rep_idx = np.zeros(t.size, dtype=np.int64)
+        for r in reps:
+            rep_idx[r.start_frame:r.end_frame + 1] = r.index
+        legs = np.array(["left", "right", "both", "unknown"])[np.clip(m["leg_state"], 0, 3)]
+        table = {"frame": np.arange(t.size), "t_s": t, "person": present.astype(np.int64),
+                 "phase": np.array(phases), "rep": rep_idx, "planted": legs}
+        for k in SMOOTHED:
+            table[k] = m[k]
+        table["free_foot_up_tl"] = m["free_foot_up_tl"]
+        return table
+
+
+def _replace_side(rep: Rep, side: str) -> Rep:
+    from dataclasses import replace
+    return replace(rep, side=side)
+
+
+def _working_side(reps: list[Rep]) -> str:
+    sides = {r.side for r in reps}
+    if not sides:
+        return "unknown"
+    if len(sides) == 1:
+        return sides.pop()
+    return "+".join(sorted(sides))
+
+
+def analyze_series(series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
+                   profile_path: str | None = None) -> SetReport:
+    """Offline analysis of a whole landmark series."""
+    an = Analyzer(series.image_size, exercise=exercise, side=side, profile_path=profile_path,
+                  source=series.source, meta=series.meta)
+    an.extend(series)
+    return an.finish()
+
+
+__all__ = ["Analyzer", "analyze_series", "NotAssessed", "rep_side_and_variation"]

@@ -1,0 +1,355 @@
+"""Per-rep measures (timing, side, variation) and the fault rules, judged from profile data.
+
+Every rule reads its thresholds from the profile and returns evidence (frame, time, measured
+value, threshold, severity) with a plain-words cue. A rule the view cannot judge, or whose
+measure could not be taken, is reported as not assessed with the reason, never silently passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
+from .profile import FAULT_CODES, Profile
+from .report import Fault, NotAssessed, Rep
+from .reps import RepWindow
+from .view import view_family
+
+# What each fault needs measured, and why a view cannot judge it (plain words for the user).
+_NEEDS = {
+    "incomplete_hip_extension": "hip_deg", "back_hyperextension": "hip_deg",
+    "neck_hyperextension": "neck_deg", "unlevel_hips": "pelvis_deg", "elbow_push": "elbow_deg",
+    "no_top_hold": "hip_deg", "foot_placement": "knee_deg", "free_leg_position": "free_hip_deg",
+    "fast_descent": "hip_deg",
+}
+_VIEW_REASON = {
+    "incomplete_hip_extension": "hip extension needs a side or oblique view",
+    "back_hyperextension": "arching past the line needs a side view",
+    "neck_hyperextension": "the head and neck line needs a side or oblique view",
+    "unlevel_hips": "hip level cannot be seen side-on; it needs a view from the feet or the head",
+    "elbow_push": "elbow drive needs a side view",
+    "no_top_hold": "the hold needs the hip angle",
+    "foot_placement": "the knee angle needs a side view",
+    "free_leg_position": "the free leg needs a side view",
+    "fast_descent": "tempo needs the hip angle",
+}
+
+
+@dataclass(frozen=True)
+class RepTiming:
+    start: int
+    top_start: int
+    top_end: int
+    end: int
+    concentric_s: float
+    hold_s: float
+    eccentric_s: float
+
+
+def _contiguous_around(mask: np.ndarray, center: int) -> tuple[int, int]:
+    lo = hi = center
+    while lo - 1 >= 0 and mask[lo - 1]:
+        lo -= 1
+    while hi + 1 < mask.size and mask[hi + 1]:
+        hi += 1
+    return lo, hi
+
+
+def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile) -> RepTiming:
+    """Concentric, hold and eccentric from the hip trace of one rep window."""
+    band = profile.fault("no_top_hold")["band_deg"]
+    frac = profile.reps["bottom_band_frac"]
+    s, p, e = w.start_frame, w.peak_frame, w.end_frame
+    seg = hip[s:e + 1]
+    near_top = np.isfinite(seg) & (seg >= w.peak_hip_deg - band)
+    lo, hi = _contiguous_around(near_top, p - s)
+    top_start, top_end = s + lo, s + hi
+    hold_s = float(t_s[top_end] - t_s[top_start])
+    # Concentric: from the last frame near the starting bottom to the start of the top.
+    if w.opened_at_top:
+        conc_start, concentric_s = s, float("nan")
+    else:
+        base = hip[s]
+        thr = base + frac * (w.peak_hip_deg - base)
+        pre = hip[s:top_start + 1]
+        low = np.flatnonzero(np.isfinite(pre) & (pre <= thr))
+        conc_start = s + int(low[-1]) if low.size else s
+        concentric_s = float(t_s[top_start] - t_s[conc_start])
+    if w.closed_at_top:
+        ecc_end, eccentric_s = e, float("nan")
+    else:
+        base = hip[e]
+        thr = base + frac * (w.peak_hip_deg - base)
+        post = hip[top_end:e + 1]
+        low = np.flatnonzero(np.isfinite(post) & (post <= thr))
+        ecc_end = top_end + int(low[0]) if low.size else e
+        eccentric_s = float(t_s[ecc_end] - t_s[top_end])
+    return RepTiming(conc_start, top_start, top_end, ecc_end, concentric_s, hold_s, eccentric_s)
+
+
+def rep_side_and_variation(tm: RepTiming, leg_state: np.ndarray) -> tuple[str, str, int | None]:
+    """(side, variation, working label index 0=left/1=right or None) from the planted-leg states."""
+    def single_share(a: int, b: int) -> tuple[float, int, int]:
+        st = leg_state[a:b + 1]
+        n_l = int(np.sum(st == LEFT_PLANTED))
+        n_r = int(np.sum(st == RIGHT_PLANTED))
+        n_b = int(np.sum(st == BOTH_PLANTED))
+        n = n_l + n_r + n_b
+        return ((n_l + n_r) / n if n else 0.0), n_l, n_r
+
+    conc, cl, cr = single_share(tm.start, tm.top_start)
+    ecc, el, er = single_share(tm.top_end, tm.end)
+    top, tl, tr = single_share(tm.top_start, tm.top_end)
+    n_l, n_r = cl + el + tl, cr + er + tr
+    if conc >= 0.5 and top >= 0.5:
+        variation = "single_leg"
+    elif top >= 0.5 or ecc >= 0.5:
+        variation = "two_up_one_down"
+    else:
+        return "both", "two_leg", None
+    work = 0 if n_l >= n_r else 1
+    return ("left" if work == 0 else "right"), variation, work
+
+
+def _median(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _longest_run(mask: np.ndarray, t_s: np.ndarray) -> tuple[float, int, int]:
+    """Longest True run as (duration_s, first, last) index within the arrays."""
+    best = (0.0, -1, -1)
+    i = 0
+    n = mask.size
+    while i < n:
+        if mask[i]:
+            j = i
+            while j + 1 < n and mask[j + 1]:
+                j += 1
+            dur = float(t_s[j] - t_s[i]) + (float(np.median(np.diff(t_s))) if n > 1 else 0.0)
+            if dur > best[0]:
+                best = (dur, i, j)
+            i = j + 1
+        else:
+            i += 1
+    return best
+
+
+class RuleContext:
+    """What the rules read for one rep: the measure table, timing, and the profile."""
+
+    def __init__(self, m: dict[str, np.ndarray], t_s: np.ndarray, w: RepWindow, tm: RepTiming,
+                 profile: Profile, variation: str, work: int | None) -> None:
+        self.m, self.t, self.w, self.tm, self.p = m, t_s, w, tm, profile
+        self.variation, self.work = variation, work
+
+    def fault(self, code: str, severity: str, value: float, threshold: float, frame: int,
+              cue: str | None = None, unit: str = "deg", detail: str = "") -> Fault:
+        return Fault(code=code, severity=severity, value=float(value), threshold=float(threshold),
+                     t_s=float(self.t[frame]), frame=int(frame),
+                     cue=cue if cue is not None else self.p.fault(code)["cue"], unit=unit,
+                     detail=detail)
+
+    def top(self, name: str) -> np.ndarray:
+        return self.m[name][self.tm.top_start:self.tm.top_end + 1]
+
+
+def _rule_hip(ctx: RuleContext) -> list[Fault]:
+    out = []
+    w = ctx.w
+    inc = ctx.p.fault("incomplete_hip_extension")
+    if inc["enabled"]:
+        if w.peak_hip_deg < inc["fault_below_deg"]:
+            out.append(ctx.fault("incomplete_hip_extension", "fault", w.peak_hip_deg, inc["fault_below_deg"], w.peak_frame))
+        elif w.peak_hip_deg < inc["warn_below_deg"]:
+            out.append(ctx.fault("incomplete_hip_extension", "warn", w.peak_hip_deg, inc["warn_below_deg"], w.peak_frame))
+    hyp = ctx.p.fault("back_hyperextension")
+    if hyp["enabled"] and w.peak_hip_deg > hyp["fault_above_deg"]:
+        out.append(ctx.fault("back_hyperextension", "fault", w.peak_hip_deg, hyp["fault_above_deg"], w.peak_frame))
+    return out
+
+
+def _rule_neck(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("neck_hyperextension")
+    s, e = ctx.tm.start, ctx.tm.end
+    hip = ctx.m["hip_deg"][s:e + 1]
+    neck = ctx.m["neck_deg"][s:e + 1]
+    near = np.isfinite(hip) & (hip >= ctx.w.peak_hip_deg - cfg["near_top_deg"])
+    bad = near & np.isfinite(neck) & (neck < cfg["fault_below_deg"])
+    dur, a, b = _longest_run(bad, ctx.t[s:e + 1])
+    if dur >= cfg["min_duration_s"]:
+        k = a + int(np.argmin(neck[a:b + 1]))
+        return [ctx.fault("neck_hyperextension", "fault", neck[k], cfg["fault_below_deg"], s + k,
+                          detail=f"head back for {dur:.1f} s near the top")]
+    return []
+
+
+def _rule_pelvis(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("unlevel_hips")
+    tilt = _median(ctx.top("pelvis_deg"))
+    if not np.isfinite(tilt):
+        return []
+    frame = ctx.w.peak_frame
+    low = "left" if tilt > 0 else "right"
+    detail = f"{low} hip lower"
+    if abs(tilt) > cfg["fault_above_deg"]:
+        return [ctx.fault("unlevel_hips", "fault", abs(tilt), cfg["fault_above_deg"], frame, detail=detail)]
+    if abs(tilt) > cfg["warn_above_deg"]:
+        return [ctx.fault("unlevel_hips", "warn", abs(tilt), cfg["warn_above_deg"], frame, detail=detail)]
+    return []
+
+
+def _rule_elbow(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("elbow_push")
+    s, top = ctx.tm.start, ctx.tm.top_start
+    if ctx.w.opened_at_top or top <= s:
+        return []
+    elbow = ctx.m["elbow_deg"][s:top + 1]
+    below = ctx.m["elbow_below"][s:top + 1]
+    sh_up = ctx.m["shoulder_up_tl"][s:top + 1]
+    if not np.isfinite(elbow[:3]).any():
+        return []
+    start_elbow = _median(elbow[:3])
+    bent = start_elbow < cfg["max_bent_elbow_deg"] and _median(below[:3]) >= 0.5
+    if not bent:
+        return []
+    opening = float(np.nanmax(elbow) - start_elbow)
+    rise = float(np.nanmax(sh_up) - _median(sh_up[:3])) if np.isfinite(sh_up).any() else 0.0
+    if opening > cfg["min_elbow_open_deg"]:
+        k = s + int(np.nanargmax(elbow))
+        return [ctx.fault("elbow_push", "fault", opening, cfg["min_elbow_open_deg"], k,
+                          detail="elbow angle opened during the lift")]
+    if rise > cfg["min_shoulder_rise_tl"]:
+        k = s + int(np.nanargmax(sh_up))
+        return [ctx.fault("elbow_push", "fault", rise, cfg["min_shoulder_rise_tl"], k, unit="torso lengths",
+                          detail="shoulders rose off the bench during the lift")]
+    return []
+
+
+def _rule_hold(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("no_top_hold")
+    if ctx.w.opened_at_top or ctx.w.closed_at_top:
+        return []  # the hold may be cut off by the clip's start or end
+    if ctx.tm.hold_s < cfg["min_hold_s"]:
+        return [ctx.fault("no_top_hold", "fault", ctx.tm.hold_s, cfg["min_hold_s"], ctx.w.peak_frame, unit="s")]
+    return []
+
+
+def _rule_feet(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("foot_placement")
+    knee = _median(ctx.top("knee_deg"))
+    if not np.isfinite(knee):
+        return []
+    if knee > cfg["max_knee_deg"]:
+        return [ctx.fault("foot_placement", "fault", knee, cfg["max_knee_deg"], ctx.w.peak_frame,
+                          cue=cfg["cue_far"], detail="foot too far from the hips")]
+    if knee < cfg["min_knee_deg"]:
+        return [ctx.fault("foot_placement", "fault", knee, cfg["min_knee_deg"], ctx.w.peak_frame,
+                          cue=cfg["cue_close"], detail="foot too close to the hips")]
+    return []
+
+
+def _rule_free_leg(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("free_leg_position")
+    if ctx.work is None:
+        return []
+    out = []
+    flex = _median(ctx.top("free_hip_deg"))
+    if np.isfinite(flex) and not (cfg["min_hip_deg"] <= flex <= cfg["max_hip_deg"]):
+        thr = cfg["min_hip_deg"] if flex < cfg["min_hip_deg"] else cfg["max_hip_deg"]
+        out.append(ctx.fault("free_leg_position", "fault", flex, thr, ctx.w.peak_frame,
+                             detail="free hip flexion at the top"))
+    # Touch-down: the free ankle comes back to the planted one's height mid-rep.
+    a = ctx.tm.top_start if ctx.variation == "two_up_one_down" else ctx.tm.start
+    b = ctx.tm.end
+    up_l, up_r = ctx.m["ankle_up_left_px"][a:b + 1], ctx.m["ankle_up_right_px"][a:b + 1]
+    free_up = (up_r - up_l) if ctx.work == 0 else (up_l - up_r)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        free_up = free_up / ctx.m["torso_len_px"][a:b + 1]
+    down = np.isfinite(free_up) & (free_up < cfg["touch_down_tl"])
+    dur, i, _ = _longest_run(down, ctx.t[a:b + 1])
+    if dur >= cfg["min_touch_s"] and not out:
+        out.append(ctx.fault("free_leg_position", "fault", float(free_up[i]), cfg["touch_down_tl"], a + i,
+                             unit="torso lengths", detail=f"free foot touched down for {dur:.1f} s"))
+    return out
+
+
+def _rule_descent(ctx: RuleContext) -> list[Fault]:
+    cfg = ctx.p.fault("fast_descent")
+    ecc = ctx.tm.eccentric_s
+    if np.isfinite(ecc) and ecc < cfg["min_eccentric_s"]:
+        return [ctx.fault("fast_descent", "fault", ecc, cfg["min_eccentric_s"], ctx.tm.top_end, unit="s")]
+    return []
+
+
+_RULES = {
+    "incomplete_hip_extension": _rule_hip,  # also back_hyperextension
+    "neck_hyperextension": _rule_neck,
+    "unlevel_hips": _rule_pelvis,
+    "elbow_push": _rule_elbow,
+    "no_top_hold": _rule_hold,
+    "foot_placement": _rule_feet,
+    "free_leg_position": _rule_free_leg,
+    "fast_descent": _rule_descent,
+}
+
+
+def assessable(profile: Profile, view: str) -> tuple[set[str], list[NotAssessed]]:
+    """Fault codes this view can judge, and the rest with their reasons."""
+    fam = view_family(view)
+    ok: set[str] = set()
+    skipped: list[NotAssessed] = []
+    for code in profile.enabled_faults():
+        if fam in profile.fault(code)["views"]:
+            ok.add(code)
+        else:
+            skipped.append(NotAssessed(code, f"{fam} view: {_VIEW_REASON[code]}" if fam != "unknown"
+                                       else "camera view could not be determined"))
+    return ok, skipped
+
+
+def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
+              leg_state: np.ndarray, profile: Profile, codes: set[str]) -> Rep:
+    """Measure one rep window and apply every assessable rule to it."""
+    hip = m["hip_deg"]
+    tm = rep_timing(w, t_s, hip, profile)
+    side, variation, work = rep_side_and_variation(tm, leg_state)
+    ctx = RuleContext(m, t_s, w, tm, profile, variation, work)
+    faults: list[Fault] = []
+    for code, rule in _RULES.items():
+        if code == "incomplete_hip_extension":
+            if codes & {"incomplete_hip_extension", "back_hyperextension"}:
+                faults.extend(f for f in rule(ctx) if f.code in codes)
+        elif code in codes:
+            if code == "free_leg_position" and variation == "two_leg":
+                continue
+            faults.extend(rule(ctx))
+    knee_top = _median(ctx.top("knee_deg"))
+    return Rep(
+        index=index, start_s=float(t_s[tm.start]), top_s=float(t_s[w.peak_frame]), end_s=float(t_s[tm.end]),
+        side=side, variation=variation, peak_hip_extension_deg=float(w.peak_hip_deg),
+        knee_at_top_deg=knee_top, hold_s=tm.hold_s, concentric_s=tm.concentric_s, eccentric_s=tm.eccentric_s,
+        start_frame=tm.start, top_frame=w.peak_frame, end_frame=tm.end,
+        faults=tuple(sorted(faults, key=lambda f: FAULT_CODES.index(f.code))), counted=w.counted,
+    )
+
+
+def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str]) -> list[NotAssessed]:
+    """Assessable faults whose measure was missing on some reps: say so instead of passing them."""
+    out = []
+    for code in sorted(codes, key=FAULT_CODES.index):
+        name = _NEEDS[code]
+        if name not in m:
+            out.append(NotAssessed(code, f"{name} is not measured from this input"))
+            continue
+        missing = [r.index for r in reps
+                   if not np.isfinite(m[name][r.start_frame:r.end_frame + 1]).any()]
+        if missing and code == "free_leg_position":
+            missing = [r.index for r in reps if r.index in missing and r.variation != "two_leg"]
+        if missing:
+            which = "any rep" if len(missing) == len(reps) else "reps " + ", ".join(map(str, missing))
+            out.append(NotAssessed(code, f"{name.removesuffix('_deg')} could not be measured on {which} "
+                                         "(landmarks hidden or not visible)"))
+    return out

@@ -1,0 +1,76 @@
+"""The per-frame measure table: landmarks -> named (T,) arrays, for any number of frames.
+
+Live calls it with one frame at a time (carrying a LegTracker); offline with the whole set.
+Which landmarks the sagittal angles come from depends on the view: image pixels side-on (most
+precise in the image plane), MediaPipe world landmarks from the front/back, and the profile's
+choice for oblique views.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kinematics import LegTracker, leg_geometry, leg_height_diff_tl, select_working
+from .profile import Profile
+from .view import view_family
+
+SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
+            "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl")
+
+
+def angle_source(view: str, profile: Profile, has_world: bool) -> str:
+    fam = view_family(view)
+    if not has_world or fam == "side" or fam == "unknown":
+        return "image"
+    if fam == "oblique":
+        return profile.measure["oblique_angles"]
+    return "world"
+
+
+def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple[int, int],
+                  view: str, profile: Profile, tracker: LegTracker, *, preferred: int,
+                  torso_ref_px: float | None = None) -> dict[str, np.ndarray]:
+    """Raw (unsmoothed) measures for frames ``image`` (T, 33, 4). Steps ``tracker`` per frame."""
+    w, h = image_size
+    px = image[:, :, :2] * np.array([w, h], dtype=np.float64)
+    vis = np.nan_to_num(image[:, :, 3], nan=0.0)
+    min_vis = profile.measure["min_visibility"]
+    legs, common = leg_geometry(px, vis, min_vis)
+    torso = common["torso_len_px"]
+    use_world = world is not None and angle_source(view, profile, True) == "world"
+    if use_world:
+        wvis = np.nan_to_num(world[:, :, 3], nan=0.0)
+        wlegs, wcommon = leg_geometry(world[:, :, :3], wvis, min_vis)
+        # Off the side view, perspective (and a pitched camera) makes the nearer ankle look
+        # lower. Judge which leg is lifted from the thigh angles instead, which no camera pose
+        # changes: a lifted thigh is flexed ~90° more than the working one at the top.
+        # Scaled so that the tracker's torso-length thresholds read as degrees / 90.
+        diff = (wlegs.flex[:, 0] - wlegs.flex[:, 1]) / 90.0
+    else:
+        diff = leg_height_diff_tl(legs, torso)
+    state = np.array([tracker.step(float(d)) for d in diff], dtype=np.int64)
+    pref = np.full(state.size, preferred)
+    sel = select_working(legs, state, pref, torso)
+    table: dict[str, np.ndarray] = {
+        "hip_deg": sel["hip_deg"], "knee_deg": sel["knee_deg"], "shin_deg": sel["shin_deg"],
+        "torso_deg": common["torso_deg"], "neck_deg": common["neck_deg"],
+        "head_pitch_deg": common["head_pitch_deg"], "pelvis_deg": common["pelvis_deg"],
+        "free_hip_deg": sel["free_hip_deg"], "free_knee_deg": sel["free_knee_deg"],
+        "elbow_deg": common["elbow_deg"], "elbow_below": common["elbow_below"],
+        "torso_len_px": torso, "shoulder_up_px": common["shoulder_up"],
+        "ankle_up_left_px": legs.ankle_up_px[:, 0], "ankle_up_right_px": legs.ankle_up_px[:, 1],
+        "free_foot_up_tl": sel["free_foot_up_tl"], "leg_state": state, "work_index": sel["work_index"],
+    }
+    ref = torso_ref_px if torso_ref_px else float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan
+    table["shoulder_up_tl"] = common["shoulder_up"] / ref if ref and np.isfinite(ref) else np.full(state.size, np.nan)
+    if use_world:
+        t = np.arange(state.size)
+        work = sel["work_index"]
+        single = sel["free_hip_deg"] == sel["free_hip_deg"]  # finite where one leg is free
+        table["hip_deg"] = wlegs.hip[t, work]
+        table["knee_deg"] = wlegs.knee[t, work]
+        table["free_hip_deg"] = np.where(single, wlegs.flex[t, 1 - work], np.nan)
+        table["free_knee_deg"] = np.where(single, 180.0 - wlegs.knee[t, 1 - work], np.nan)
+        table["neck_deg"] = wcommon["neck_deg"]
+        table["pelvis_deg"] = wcommon["pelvis_deg"]
+    return table

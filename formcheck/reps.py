@@ -1,0 +1,179 @@
+"""Rep segmentation: a streaming hysteresis state machine on the smoothed hip extension.
+
+One implementation for live and offline: live feeds it One Euro-smoothed values frame by frame,
+offline feeds it the zero-phase-smoothed series. Thresholds are relative to the set's running
+range with absolute floors (profile ``[reps]``), so jitter around a single value cannot double
+count, and a floor bridge's small range is handled like a bench thrust's large one.
+
+A rep: bottom -> concentric -> top (peak, hold) -> eccentric -> bottom. It is decided when the
+hips have clearly left the top; it is closed (its end known) when the next bottom is reached.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RepWindow:
+    """Frame indices of one rep (or partial) found by the segmenter, before per-rep measures."""
+
+    start_frame: int  # the bottom it rose from (or the first frame when the clip opens at the top)
+    peak_frame: int
+    end_frame: int  # the bottom it returned to (or the last frame)
+    peak_hip_deg: float
+    knee_at_peak_deg: float
+    counted: bool
+    opened_at_top: bool = False
+    closed_at_top: bool = False  # the data ended before the descent
+
+
+@dataclass
+class _Pending:
+    start: int
+    start_hip: float
+    peak: int
+    peak_hip: float
+    peak_knee: float
+    opened_at_top: bool
+    decided: bool | None = None  # None: not yet left the top
+
+
+class Segmenter:
+    """Feed ``step(i, t_s, hip_deg, knee_deg)`` per frame; collect closed reps from ``step``/``finish``."""
+
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        self.cfg = cfg
+        self.state = "unknown"
+        self.set_min = np.inf
+        self.set_max = -np.inf
+        self.bot_hip = np.nan
+        self.bot_i = -1
+        self.pending: _Pending | None = None
+        self.last_valid_t = -np.inf
+        self.last_valid_i = -1
+        self.count = 0
+        self.partials = 0
+        self.ignored = 0
+        self._recent: deque[tuple[float, float]] = deque()
+
+    # thresholds relative to the set's range, with floors -------------------------------
+    def _range(self) -> float:
+        return float(self.set_max - self.set_min) if np.isfinite(self.set_max - self.set_min) else 0.0
+
+    def enter_deg(self) -> float:
+        return max(self.cfg["enter_rise_deg"], self.cfg["enter_rise_frac"] * self._range())
+
+    def exit_deg(self) -> float:
+        return max(self.cfg["exit_drop_deg"], self.cfg["exit_drop_frac"] * self._range())
+
+    # -------------------------------------------------------------------------------------
+    def step(self, i: int, t_s: float, hip: float, knee: float) -> tuple[str, list[RepWindow], RepWindow | None]:
+        """Advance one frame. Returns (phase, reps closed now, rep decided now)."""
+        closed: list[RepWindow] = []
+        decided: RepWindow | None = None
+        if not np.isfinite(hip):
+            if t_s - self.last_valid_t > self.cfg["reset_gap_s"] and self.state != "unknown":
+                closed.extend(self._abandon())
+            return ("unknown" if self.state == "unknown" else self._phase(t_s, hip)), closed, None
+        if t_s - self.last_valid_t > self.cfg["reset_gap_s"] and self.state != "unknown":
+            closed.extend(self._abandon())
+        self.last_valid_t, self.last_valid_i = t_s, i
+        self.set_min = min(self.set_min, hip)
+        self.set_max = max(self.set_max, hip)
+        knee_bent = np.isfinite(knee) and knee <= self.cfg["max_knee_at_top_deg"]
+
+        if self.state == "unknown":
+            if hip >= self.cfg["start_top_min_hip_deg"] and knee_bent:
+                self.pending = _Pending(i, np.nan, i, hip, knee, opened_at_top=True)
+                self.state = "up"
+            else:
+                self.state = "bottom"
+                self.bot_hip, self.bot_i = hip, i
+        elif self.state in ("bottom", "down"):
+            if hip < self.bot_hip:
+                self.bot_hip, self.bot_i = hip, i
+            elif hip >= self.bot_hip + self.enter_deg():
+                if self.state == "down" and self.pending is not None:
+                    closed.append(self._close(self.bot_i))
+                self.pending = _Pending(self.bot_i, self.bot_hip, i, hip, knee, opened_at_top=False)
+                self.state = "up"
+        elif self.state == "up":
+            p = self.pending
+            assert p is not None
+            if hip > p.peak_hip:
+                p.peak, p.peak_hip, p.peak_knee = i, hip, knee
+            elif hip <= p.peak_hip - self.exit_deg():
+                decided = self._decide(p)
+                self.state = "down"
+                self.bot_hip, self.bot_i = hip, i
+        return self._phase(t_s, hip), closed, decided
+
+    def _decide(self, p: _Pending) -> RepWindow | None:
+        cfg = self.cfg
+        knee_ok = np.isfinite(p.peak_knee) and p.peak_knee <= cfg["max_knee_at_top_deg"]
+        rise = np.inf if p.opened_at_top else p.peak_hip - p.start_hip
+        if not knee_ok:
+            p.decided = None  # straight legs at the "top": set-up movement, not a rep
+            self.ignored += 1
+            return None
+        p.decided = bool(rise >= cfg["min_rise_deg"] and p.peak_hip >= cfg["min_peak_hip_deg"])
+        if p.decided:
+            self.count += 1
+        else:
+            self.partials += 1
+        return RepWindow(p.start, p.peak, p.peak, p.peak_hip, p.peak_knee, p.decided, p.opened_at_top)
+
+    def _close(self, end: int, closed_at_top: bool = False) -> RepWindow:
+        p = self.pending
+        assert p is not None
+        self.pending = None
+        return RepWindow(p.start, p.peak, end, p.peak_hip, p.peak_knee, bool(p.decided),
+                         p.opened_at_top, closed_at_top)
+
+    def _abandon(self) -> list[RepWindow]:
+        """A long gap: close a descending rep at its lowest point; drop one still rising."""
+        out: list[RepWindow] = []
+        if self.state == "down" and self.pending is not None and self.pending.decided is not None:
+            out.append(self._close(self.bot_i))
+        self.pending = None
+        self.state = "unknown"
+        self._recent.clear()
+        return out
+
+    def finish(self) -> list[RepWindow]:
+        """End of data: close what is open. A top the data ends in counts if it qualifies."""
+        out: list[RepWindow] = []
+        p = self.pending
+        if self.state == "down" and p is not None and p.decided is not None:
+            out.append(self._close(self.bot_i))
+        elif self.state == "up" and p is not None and not p.opened_at_top:
+            if self._decide(p) is not None:
+                out.append(self._close(self.last_valid_i, closed_at_top=True))
+        self.pending = None
+        self.state = "unknown"
+        return out
+
+    def _phase(self, t_s: float, hip: float) -> str:
+        """Display phase from state plus the recent hip velocity."""
+        if np.isfinite(hip):
+            self._recent.append((t_s, hip))
+        while self._recent and t_s - self._recent[0][0] > 0.2:
+            self._recent.popleft()
+        vel = 0.0
+        if len(self._recent) >= 2 and self._recent[-1][0] > self._recent[0][0]:
+            vel = (self._recent[-1][1] - self._recent[0][1]) / (self._recent[-1][0] - self._recent[0][0])
+        speed = self.cfg["phase_speed_deg_s"]
+        if self.state == "unknown":
+            return "setup"
+        if self.state == "bottom":
+            return "bottom" if vel < speed else "concentric"
+        if self.state == "up":
+            p = self.pending
+            near_peak = p is not None and hip >= p.peak_hip - self.cfg["top_band_deg"]
+            return "top" if near_peak and vel < speed else "concentric"
+        return "eccentric" if vel < -speed else "bottom"

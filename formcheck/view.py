@@ -1,0 +1,110 @@
+"""Camera view from landmark geometry, and what each view can and cannot judge.
+
+The body's yaw to the camera is read from how wide the shoulders and hips look against how long
+the torso looks: side-on, the left and right joints overlap; from the feet or the head, the torso
+is foreshortened and the width is all there. Head direction and front/back come from the image x
+order and the depth (z) order of head and feet.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .landmarks import SIDE_JOINTS
+
+VIEWS = ("side_head_left", "side_head_right", "front", "back", "oblique")
+# Real proportions: mean of shoulder and hip-joint widths over shoulder-to-hip length (~0.3/0.5 m).
+WIDTH_OVER_TORSO = 0.6
+
+
+def view_family(view: str) -> str:
+    return "side" if view.startswith("side") else view
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    view: str  # one of VIEWS, or "unknown"
+    yaw_deg: float  # 0 = side-on, 90 = camera along the body axis
+    confidence: float  # 0..1
+    head_left: bool | None
+
+
+def _nanmedian(x: np.ndarray) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        v = np.nanmedian(x) if np.size(x) else np.nan
+    return float(v)
+
+
+def estimate_view(px: np.ndarray, depth: np.ndarray | None, *, side_max_yaw_deg: float,
+                  front_min_yaw_deg: float) -> ViewEstimate:
+    """Classify the view from (T, 33, 2) pixel landmarks and optional (T, 33) depth (z)."""
+    L, R = SIDE_JOINTS["left"], SIDE_JOINTS["right"]
+    sh_l, sh_r = px[:, L["shoulder"]], px[:, R["shoulder"]]
+    hp_l, hp_r = px[:, L["hip"]], px[:, R["hip"]]
+    width = (np.linalg.norm(sh_l - sh_r, axis=-1) + np.linalg.norm(hp_l - hp_r, axis=-1)) / 2
+    sh_mid, hp_mid = (sh_l + sh_r) / 2, (hp_l + hp_r) / 2
+    torso = np.linalg.norm(sh_mid - hp_mid, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        yaw_per_frame = np.degrees(np.arctan((width / torso) / WIDTH_OVER_TORSO))
+    yaw = _nanmedian(yaw_per_frame)
+    if not np.isfinite(yaw):
+        return ViewEstimate("unknown", float("nan"), 0.0, None)
+    ok = np.isfinite(yaw_per_frame)
+    if yaw < side_max_yaw_deg:
+        head_dx = _nanmedian(sh_mid[:, 0] - hp_mid[:, 0])
+        head_left = bool(head_dx < 0)
+        view = "side_head_left" if head_left else "side_head_right"
+        agree = np.mean(yaw_per_frame[ok] < side_max_yaw_deg)
+        margin = (side_max_yaw_deg - yaw) / side_max_yaw_deg
+    elif yaw > front_min_yaw_deg:
+        head_left = None
+        view = _front_or_back(px, depth)
+        agree = np.mean(yaw_per_frame[ok] > front_min_yaw_deg)
+        margin = (yaw - front_min_yaw_deg) / (90 - front_min_yaw_deg)
+    else:
+        head_left = bool(_nanmedian(sh_mid[:, 0] - hp_mid[:, 0]) < 0)
+        view = "oblique"
+        agree = np.mean((yaw_per_frame[ok] >= side_max_yaw_deg) & (yaw_per_frame[ok] <= front_min_yaw_deg))
+        half = (front_min_yaw_deg - side_max_yaw_deg) / 2
+        margin = 1 - abs(yaw - (side_max_yaw_deg + half)) / half
+    confidence = float(np.clip(0.5 * agree + 0.5 * np.clip(margin, 0, 1), 0, 1))
+    return ViewEstimate(view, yaw, confidence, head_left)
+
+
+def _front_or_back(px: np.ndarray, depth: np.ndarray | None) -> str:
+    """Front = camera at the feet (feet nearer than the shoulders); back = behind the head."""
+    L, R = SIDE_JOINTS["left"], SIDE_JOINTS["right"]
+    if depth is not None:
+        feet = (depth[:, L["ankle"]] + depth[:, R["ankle"]]) / 2
+        shoulders = (depth[:, L["shoulder"]] + depth[:, R["shoulder"]]) / 2
+        d = _nanmedian(feet - shoulders)
+        if np.isfinite(d) and d != 0:
+            return "front" if d < 0 else "back"
+    # Fallback: the person's left appears on the image right when seen from the feet (supine).
+    dx = _nanmedian(px[:, L["hip"], 0] - px[:, R["hip"], 0])
+    return "front" if dx > 0 else "back"
+
+
+def camera_advice(view: str) -> tuple[str, ...]:
+    """How to film next time to judge what this view cannot."""
+    fam = view_family(view)
+    if fam == "side":
+        return (
+            "Hip level cannot be seen side-on: for unlevel hips, film from your feet "
+            "(camera on the floor about 2 m away, centred on your hips).",
+        )
+    if fam in ("front", "back"):
+        return (
+            "Film side-on (camera at hip height, 2-3 m away, whole body in frame) to judge hip "
+            "extension, neck, elbows, foot placement and the free leg.",
+        )
+    if fam == "oblique":
+        return (
+            "Angles from an oblique view are less precise: turn the camera side-on for hip "
+            "extension and the neck, or film from your feet for hip level.",
+        )
+    return ("Keep the whole body in frame, side-on to the camera, in good light.",)
