@@ -268,6 +268,13 @@ def _rule_free_leg(ctx: RuleContext) -> list[Fault]:
     free_up = (up_r - up_l) if ctx.work == 0 else (up_l - up_r)
     with np.errstate(invalid="ignore", divide="ignore"):
         free_up = free_up / ctx.m["torso_len_px"][a:b + 1]
+    # Judge touches only once the free foot has been lifted (in two-up/one-down it rises at the top).
+    lifted = np.flatnonzero(np.isfinite(free_up) & (free_up >= ctx.p.measure["free_leg_up_tl"]))
+    if lifted.size:
+        free_up = free_up.copy()
+        free_up[: lifted[0]] = np.nan
+    else:
+        free_up = np.full_like(free_up, np.nan)
     down = np.isfinite(free_up) & (free_up < cfg["touch_down_tl"])
     dur, i, _ = _longest_run(down, ctx.t[a:b + 1])
     if dur >= cfg["min_touch_s"] and not out:

@@ -44,6 +44,12 @@ def _mid(points: np.ndarray, vis: np.ndarray, i_left: int, i_right: int, min_vis
             return np.nanmean(both, axis=0)
 
 
+def _sagittal(p: np.ndarray, origin: np.ndarray, lateral: np.ndarray) -> np.ndarray:
+    """Project p onto the plane through origin perpendicular to the body's left-right axis."""
+    off = np.sum((p - origin) * lateral, axis=-1, keepdims=True)
+    return p - off * lateral
+
+
 @dataclass(frozen=True)
 class LegGeometry:
     """Per-side angles for both labelled legs, before choosing the working one."""
@@ -70,16 +76,29 @@ def leg_geometry(px: np.ndarray, vis: np.ndarray, min_vis: float,
     ear = _mid(px, vis, L["ear"], R["ear"], min_vis)
     nose = _pts(px, vis, NOSE, min_vis)
     cols: dict[str, list[np.ndarray]] = {k: [] for k in ("hip", "knee", "shin", "flex", "ankle", "vis")}
+    lateral = None
+    if dim == 3:
+        lat = (_pts(px, vis, R["hip"], min_vis) - _pts(px, vis, L["hip"], min_vis)
+               + _pts(px, vis, R["shoulder"], min_vis) - _pts(px, vis, L["shoulder"], min_vis))
+        lateral = lat / np.linalg.norm(lat, axis=-1, keepdims=True)
     for side in (L, R):
         knee = _pts(px, vis, side["knee"], min_vis)
         ankle = _pts(px, vis, side["ankle"], min_vis)
-        cols["hip"].append(g.signed_extension(sh, hp, knee, up))
-        cols["knee"].append(g.joint_angle(hp, knee, ankle))
+        sh_s, hp_s = sh, hp  # mid-points: immune to near/far label swaps
+        if dim == 3:
+            # In 3D a knee sits half a pelvis width off the body's mid-line: measure hip angles in
+            # the sagittal plane (drop the left-right component) or lateral offsets read as bend.
+            knee_sag = _sagittal(knee, hp, lateral)
+        else:
+            knee_sag = knee
+        cols["hip"].append(g.signed_extension(sh_s, hp_s, knee_sag, up))
+        hip_own = _pts(px, vis, side["hip"], min_vis) if dim == 3 else hp
+        cols["knee"].append(g.joint_angle(hip_own, knee, ankle))
         if dim == 2:
             cols["shin"].append(g.line_angle_to_vertical(knee, ankle))
         else:
             cols["shin"].append(np.full(px.shape[0], np.nan))
-        cols["flex"].append(g.angle_between(hp - sh, knee - hp))
+        cols["flex"].append(g.angle_between(hp_s - sh_s, knee_sag - hp_s))
         cols["ankle"].append(np.sum(ankle * up, axis=-1))
         cols["vis"].append((vis[:, side["knee"]] + vis[:, side["ankle"]]) / 2)
     legs = LegGeometry(

@@ -1,0 +1,255 @@
+"""The analysis core against synthetic landmark series with known truth.
+
+Each scenario is a kinematic model of the set placed in a camera view, turned into MediaPipe-like
+landmarks (optionally with noise, jitter, dropouts and leg-label swaps), then analysed. Tables of
+(scenario, expected reps, expected fault codes).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from formcheck.analyzer import Analyzer, analyze_series
+from formcheck.synth.camera import Camera
+from formcheck.synth.landmarks import synth_series
+from formcheck.synth.motion import MotionParams, simulate
+
+FPS = 30.0
+
+
+def series_for(view: str = "side_left", *, noise_px: float = 0.0, jitter_px: float = 0.0,
+               dropout_rate: float = 0.0, swap_legs_rate: float = 0.0, seed: int = 0,
+               frame_rate_jitter: float = 0.0, **motion):
+    params = MotionParams(**{"reps": 3, **motion})
+    m = simulate(params, fps=FPS)
+    cam = Camera(view=view)
+    return m, synth_series(m, cam, noise_px=noise_px, jitter_px=jitter_px, dropout_rate=dropout_rate,
+                           swap_legs_rate=swap_legs_rate, seed=seed, frame_rate_jitter=frame_rate_jitter)
+
+
+def codes(report) -> set[str]:
+    return {f.code for r in report.reps for f in r.faults if f.severity == "fault"}
+
+
+# -- every rule: detected when injected, silent when absent -------------------------------
+FAULT_CASES = [
+    # (id, view, motion params, expected fault code or None)
+    ("clean_side", "side_left", {}, None),
+    ("clean_side_right", "side_right", {}, None),
+    ("incomplete", "side_left", {"peak_hip_deg": 152.0}, "incomplete_hip_extension"),
+    ("hyperextended", "side_left", {"peak_hip_deg": 208.0}, "back_hyperextension"),
+    ("neck_back", "side_left", {"neck_top_deg": -30.0}, "neck_hyperextension"),
+    ("elbow_push", "side_left", {"elbow_push": 1.0}, "elbow_push"),
+    # no hold and a quick turn-around: 0.25 s within 5° of the peak
+    ("no_hold", "side_left", {"hold_s": 0.0, "concentric_s": 0.4, "eccentric_s": 0.8}, "no_top_hold"),
+    ("feet_far", "side_left", {"knee_top_deg": 122.0, "bottom_hip_deg": 118.0}, "foot_placement"),
+    ("feet_close", "side_left", {"knee_top_deg": 62.0}, "foot_placement"),
+    ("free_leg_low", "side_left", {"free_leg_hip_deg": 140.0}, "free_leg_position"),
+    ("free_foot_touch", "side_left", {"free_foot_touch": True}, "free_leg_position"),
+    ("fast_descent", "side_left", {"eccentric_s": 0.2}, "fast_descent"),
+    ("clean_front", "front", {}, None),
+    ("unlevel_front", "front", {"pelvic_drop_deg": 14.0}, "unlevel_hips"),
+    ("fast_descent_front", "front", {"eccentric_s": 0.2}, "fast_descent"),
+]
+
+
+@pytest.mark.parametrize("name, view, params, expected", FAULT_CASES, ids=[c[0] for c in FAULT_CASES])
+def test_each_fault_detected_when_injected_and_only_then(name, view, params, expected):
+    m, s = series_for(view, noise_px=1.0, seed=1, **params)
+    report = analyze_series(s, exercise="single-leg-hip-thrust")
+    assert report.rep_count == m.rep_count
+    found = codes(report)
+    if expected is None:
+        assert found == set(), f"false faults {found}"
+    else:
+        assert expected in found
+        # on every rep, and the only fault when the set is otherwise clean
+        assert all(any(f.code == expected for f in r.faults) for r in report.reps)
+        assert found == {expected}, f"extra faults {found - {expected}}"
+
+
+def test_fault_evidence_is_complete():
+    _, s = series_for(peak_hip_deg=150.0)
+    rep = analyze_series(s).reps[0]
+    f = next(f for f in rep.faults if f.code == "incomplete_hip_extension")
+    assert f.value == pytest.approx(150.0, abs=4.0)
+    assert f.threshold == 165.0 and f.severity == "fault"
+    assert rep.start_s <= f.t_s <= rep.end_s and 0 <= f.frame
+    assert "hips" in f.cue.lower()
+
+
+def test_warn_band_is_a_warning_not_a_fault():
+    _, s = series_for(peak_hip_deg=167.5)
+    report = analyze_series(s)
+    sev = {f.severity for r in report.reps for f in r.faults if f.code == "incomplete_hip_extension"}
+    assert sev == {"warn"}
+
+
+# -- rep counting under noise, dropouts, jitter, swaps ------------------------------------
+COUNT_CASES = [
+    ("noise", dict(noise_px=3.0)),
+    ("jitter_spikes", dict(noise_px=1.0, jitter_px=40.0)),
+    ("dropouts", dict(noise_px=1.0, dropout_rate=0.08)),
+    ("leg_label_swaps", dict(noise_px=1.0, swap_legs_rate=0.2)),
+    ("variable_frame_rate", dict(noise_px=1.0, frame_rate_jitter=0.2)),
+    ("oblique", dict(view="oblique", noise_px=1.0)),
+    ("side_right", dict(view="side_right", noise_px=2.0)),
+]
+
+
+@pytest.mark.parametrize("reps", [1, 4, 7])
+@pytest.mark.parametrize("name, kw", COUNT_CASES, ids=[c[0] for c in COUNT_CASES])
+def test_rep_counts_exact_under_noise(name, kw, reps):
+    kw = dict(kw)
+    view = kw.pop("view", "side_left")
+    m, s = series_for(view, reps=reps, seed=reps, **kw)
+    report = analyze_series(s)
+    assert report.rep_count == reps
+    for true, got in zip(m.reps, report.reps):
+        assert abs(got.top_s - (true.top_start_s + true.top_end_s) / 2) < true.hold_s / 2 + 0.4
+
+
+def test_setup_movement_is_not_a_rep():
+    m, s = series_for(setup="lie_flat", reps=2, noise_px=1.0)
+    report = analyze_series(s)
+    assert report.rep_count == 2
+
+
+def test_clip_opening_at_the_top_counts_that_top():
+    m, s = series_for(start_at_top=True, reps=3)
+    report = analyze_series(s)
+    assert report.rep_count == 3
+    assert report.reps[0].start_s == pytest.approx(float(s.t_s[0]))
+
+
+def test_partial_rep_is_reported_not_counted():
+    m, s = series_for(reps=3, rep_overrides=({}, {"peak_hip_deg": 128.0}, {}))
+    report = analyze_series(s)
+    assert report.rep_count == 2
+    assert len(report.partials) == 1
+
+
+def test_incomplete_rep_is_counted_and_flagged():
+    m, s = series_for(reps=3, rep_overrides=({}, {"peak_hip_deg": 155.0}, {}))
+    report = analyze_series(s)
+    assert report.rep_count == 3
+    flagged = [r.index for r in report.reps if any(f.code == "incomplete_hip_extension" for f in r.faults)]
+    assert flagged == [2]
+
+
+# -- side, variation and exercise ----------------------------------------------------------
+@pytest.mark.parametrize("working", ["left", "right"])
+@pytest.mark.parametrize("view", ["side_left", "side_right"])
+def test_working_side_from_the_planted_foot(working, view):
+    _, s = series_for(view, working_side=working, noise_px=1.0, swap_legs_rate=0.1)
+    report = analyze_series(s)
+    assert report.working_side == working
+    assert {r.side for r in report.reps} == {working}
+
+
+def test_switching_legs_gives_per_side_counts():
+    _, s = series_for(reps=5, switch_side_after=3, working_side="left", noise_px=1.0)
+    report = analyze_series(s)
+    assert report.reps_by_side == {"left": 3, "right": 2}
+
+
+@pytest.mark.parametrize(
+    "exercise, variation, expected_exercise, expected_variation",
+    [
+        ("single_leg_hip_thrust", None, "single-leg-hip-thrust", "single_leg"),
+        ("hip_thrust", None, "hip-thrust", "two_leg"),
+        ("glute_bridge", None, "glute-bridge", "two_leg"),
+        ("single_leg_glute_bridge", None, "single-leg-glute-bridge", "single_leg"),
+        ("single_leg_hip_thrust", "two_up_one_down", "single-leg-hip-thrust", "two_up_one_down"),
+    ],
+)
+def test_exercise_and_variation_recognised(exercise, variation, expected_exercise, expected_variation):
+    m, s = series_for(exercise=exercise, variation=variation, noise_px=1.0)
+    report = analyze_series(s)
+    assert report.exercise == expected_exercise
+    assert report.rep_count == m.rep_count
+    assert {r.variation for r in report.reps} == {expected_variation}
+    assert codes(report) == set()
+
+
+@pytest.mark.parametrize("view, expected", [("side_left", "side_head_left"), ("side_right", "side_head_right"),
+                                            ("front", "front"), ("back", "back"), ("oblique", "oblique")])
+def test_view_classified(view, expected):
+    _, s = series_for(view, noise_px=1.0)
+    assert analyze_series(s).view == expected
+
+
+def test_views_say_what_they_cannot_judge():
+    _, side = series_for("side_left")
+    _, front = series_for("front")
+    side_na = {n.code for n in analyze_series(side).not_assessed}
+    front_na = {n.code for n in analyze_series(front).not_assessed}
+    assert side_na == {"unlevel_hips"}
+    assert {"incomplete_hip_extension", "neck_hyperextension", "foot_placement"} <= front_na
+    assert "unlevel_hips" not in front_na
+
+
+# -- one analyzer, two drivers ------------------------------------------------------------
+@pytest.mark.parametrize("params", [{}, {"peak_hip_deg": 152.0}, {"reps": 5, "noise_px": 2.0}])
+def test_live_frame_by_frame_matches_offline(params):
+    params = dict(params)
+    noise = params.pop("noise_px", 0.5)
+    m, s = series_for(noise_px=noise, **params)
+    offline = analyze_series(s, exercise="single-leg-hip-thrust")
+    an = Analyzer(s.image_size, exercise="single-leg-hip-thrust", source="live")
+    last = None
+    counts_over_time = []
+    for i in range(len(s)):
+        last = an.update(float(s.t_s[i]), s.image[i], None if s.world is None else s.world[i])
+        counts_over_time.append(last.rep_count)
+    assert last.rep_count == offline.rep_count
+    assert np.all(np.diff(counts_over_time) >= 0)  # the live counter never goes back
+    live_report = an.finish()
+    assert live_report.rep_count == offline.rep_count
+    assert codes(live_report) == codes(offline)
+
+
+def test_live_shows_a_cue_after_a_faulty_rep():
+    _, s = series_for(peak_hip_deg=150.0, reps=2)
+    an = Analyzer(s.image_size, exercise="single-leg-hip-thrust")
+    cues = set()
+    for i in range(len(s)):
+        cues.update(an.update(float(s.t_s[i]), s.image[i]).cues)
+    assert any("hips higher" in c.lower() for c in cues)
+
+
+# -- report outputs -------------------------------------------------------------------------
+REQUIRED_KEYS = {"formcheck_version", "source", "exercise", "view", "working_side", "rep_count", "reps",
+                 "not_assessed", "frames", "warnings"}
+REP_KEYS = {"index", "start_s", "top_s", "end_s", "side", "variation", "peak_hip_extension_deg",
+            "knee_at_top_deg", "hold_s", "concentric_s", "eccentric_s", "faults"}
+FAULT_KEYS = {"code", "severity", "value", "threshold", "t_s", "frame", "cue"}
+
+
+def test_json_report_has_the_stable_keys(tmp_path):
+    _, s = series_for(peak_hip_deg=150.0)
+    report = analyze_series(s)
+    path = tmp_path / "r.json"
+    report.write_json(path)
+    data = json.loads(path.read_text())
+    assert REQUIRED_KEYS <= set(data)
+    assert data["rep_count"] == len(data["reps"]) == 3
+    assert REP_KEYS <= set(data["reps"][0])
+    assert FAULT_KEYS <= set(data["reps"][0]["faults"][0])
+    assert set(data["frames"]) == {"total", "with_person"}
+    assert all({"code", "reason"} == set(n) for n in data["not_assessed"])
+
+
+def test_per_frame_csv(tmp_path):
+    _, s = series_for()
+    report = analyze_series(s)
+    path = tmp_path / "f.csv"
+    report.write_csv(path)
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    assert header[:6] == ["frame", "t_s", "person", "phase", "rep", "planted"]
+    assert {"hip_deg", "knee_deg", "neck_deg", "pelvis_deg"} <= set(header)
+    assert len(lines) == len(s) + 1
