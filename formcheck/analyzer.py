@@ -129,9 +129,11 @@ class Analyzer:
         hip, knee = sm[SMOOTHED.index("hip_deg")], sm[SMOOTHED.index("knee_deg")]
         phase, closed, decided = lv.seg.step(i, float(t_s), float(hip), float(knee))
         new_rep = None
-        m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
-        t_arr = np.asarray(self._t)
-        codes, _ = assessable(self.profile, lv.view.view)
+        if decided is not None or closed:
+            # Arrays of the live table only when a rep needs judging (not every frame).
+            m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
+            t_arr = np.asarray(self._t)
+            codes, _ = assessable(self.profile, lv.view.view)
         if decided is not None:
             if decided.counted:
                 provisional = RepWindow(decided.start_frame, decided.peak_frame, i, decided.peak_hip_deg,

@@ -12,7 +12,7 @@ import numpy as np
 
 from .kinematics import LegTracker, leg_geometry, leg_height_diff_tl, select_working
 from .profile import Profile
-from .view import view_family
+from .view import HIDDEN_MEASURES, view_family
 
 SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
             "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl")
@@ -73,4 +73,6 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
         table["free_knee_deg"] = np.where(single, 180.0 - wlegs.knee[t, 1 - work], np.nan)
         table["neck_deg"] = wcommon["neck_deg"]
         table["pelvis_deg"] = wcommon["pelvis_deg"]
+    for name in HIDDEN_MEASURES.get(view_family(view), ()):
+        table[name] = np.full(state.size, np.nan)
     return table

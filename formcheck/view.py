@@ -27,6 +27,16 @@ def view_family(view: str) -> str:
     return "side" if view.startswith("side") else view
 
 
+# Measures a view cannot see are blanked (NaN) rather than shown wrong: hip level side-on,
+# the neck and elbows from the feet or the head.
+HIDDEN_MEASURES = {
+    "side": ("pelvis_deg",),
+    "front": ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
+    "back": ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
+    "oblique": ("shin_deg", "torso_deg"),
+}
+
+
 @dataclass(frozen=True)
 class ViewEstimate:
     view: str  # one of VIEWS, or "unknown"

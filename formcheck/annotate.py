@@ -1,0 +1,51 @@
+"""Annotated video: the clip re-decoded with the overlay of each frame, then a summary card.
+
+Reads the finished SetReport (offline-refined angles, counts and cues via ``timeline.replay``),
+so the video shows exactly what the JSON report says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .errors import VideoError
+from .landmarks import LandmarkSeries
+from .overlay import draw_overlay, draw_summary_card
+from .profile import load_profile
+from .report import SetReport
+from .timeline import replay
+from .video import VideoWriter, ffmpeg_available, open_video
+
+END_CARD_S = 3.0
+
+
+def annotated_suffix() -> str:
+    """H.264 .mp4 when the bundled ffmpeg is there (plays everywhere), else VP8 .webm."""
+    return ".mp4" if ffmpeg_available() else ".webm"
+
+
+def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path,
+                    *, profile_path: Path | None = None) -> Path:
+    """Write the annotated video to ``out_path`` (suffix adjusted to what can be encoded)."""
+    out_path = Path(out_path).with_suffix(annotated_suffix())
+    profile = load_profile(report.exercise, profile_path)
+    results = replay(report, profile.targets_deg(), profile.reps["live_cue_s"])
+    n = len(series)
+    fps = (n - 1) / (series.t_s[-1] - series.t_s[0]) if n > 1 and series.t_s[-1] > series.t_s[0] else 30.0
+    with open_video(video_path) as video:
+        size = (video.width, video.height)
+        if size != tuple(series.image_size):
+            raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
+                             "run again with --no-cache")
+        with VideoWriter(out_path, fps=fps, size=size) as writer:
+            for frame, result in zip(video, results):
+                lms = series.image[frame.index] if frame.index < n else None
+                if lms is not None and not np.isfinite(lms[:, 0]).any():
+                    lms = None
+                writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side))
+            card = draw_summary_card(report, size=size)
+            for _ in range(int(END_CARD_S * fps)):
+                writer.write(card)
+    return out_path

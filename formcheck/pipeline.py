@@ -1,0 +1,143 @@
+"""From a file to outputs: landmarks (cached), the SetReport, JSON/CSV/plot and annotated video.
+
+Every output is written under a temporary name and renamed when complete, so an interrupted or
+failed run never leaves a file that looks finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analyzer import analyze_series
+from .errors import InputError
+from .landmarks import LandmarkSeries
+from .report import SetReport
+
+VIDEO_EXTS = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
+LANDMARK_EXTS = (".npz",)
+CACHE_SUFFIX = ".landmarks.npz"
+
+
+@dataclass
+class AnalysisResult:
+    report: SetReport
+    series: LandmarkSeries
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; folders become their videos (sorted). Missing paths fail up front."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.suffix.lower() in VIDEO_EXTS + LANDMARK_EXTS
+                           and not q.name.endswith(CACHE_SUFFIX))
+            if not found:
+                raise InputError(f"no videos or .npz landmark files in folder {p}")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError(f"file not found: {p}")
+    return out
+
+
+def _file_key(path: Path, model: Path | None) -> str:
+    st = path.stat()
+    h = hashlib.sha256(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{model or 'bundled'}".encode())
+    return h.hexdigest()[:16]
+
+
+def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, progress: bool) -> LandmarkSeries:
+    """Run the pose model over a video, or load the cached landmarks of an unchanged video."""
+    key = _file_key(path, model)
+    if cache is not None and cache.is_file():
+        try:
+            cached = LandmarkSeries.load_npz(cache)
+            if cached.meta.get("cache_key") == key:
+                return cached
+        except InputError:
+            pass  # a damaged cache is simply rebuilt
+    from .pose import PoseEstimator, extract_landmarks
+    from .video import open_video
+
+    with open_video(path) as video, PoseEstimator(model_path=model) as estimator:
+        bar = _progress_bar(path.name, video.frame_count) if progress else None
+        try:
+            series = extract_landmarks(video, estimator, progress=bar.update if bar else None)
+        finally:
+            if bar:
+                bar.close()
+    series.meta["cache_key"] = key
+    if cache is not None:
+        series.save_npz(cache)
+    return series
+
+
+class _progress_bar:
+    """A small stderr progress bar (rich), closed explicitly."""
+
+    def __init__(self, name: str, total: int | None) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), transient=True)
+        self._p.start()
+        self._task = self._p.add_task(f"pose {name}", total=total or None)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        self._p.update(self._task, completed=done, total=total or None)
+
+    def close(self) -> None:
+        self._p.stop()
+
+
+def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
+                 model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
+                 annotate: bool = True, progress: bool = False, json_path: Path | None = None,
+                 csv_path: Path | None = None) -> AnalysisResult:
+    """Analyse one video or landmark file and write its outputs into ``out_dir``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"file not found: {path}")
+    out_dir = Path(out_dir)
+    stem = path.name[: -len(CACHE_SUFFIX)] if path.name.endswith(CACHE_SUFFIX) else path.stem
+    is_video = path.suffix.lower() in VIDEO_EXTS
+    if path.suffix.lower() in LANDMARK_EXTS:
+        series = LandmarkSeries.load_npz(path)
+    elif is_video:
+        cache = out_dir / f"{stem}{CACHE_SUFFIX}" if use_cache else None
+        series = landmarks_for_video(path, model=model, cache=cache, progress=progress)
+    else:
+        raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
+    if not series.source:
+        series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)
+    report = analyze_series(series, exercise=exercise, side=side,
+                            profile_path=str(profile_path) if profile_path else None)
+    # The slowest, likeliest-to-fail output first and the JSON report last: a run that stops
+    # part-way never leaves a report beside a missing video. Each file is written atomically.
+    outputs: dict[str, Path] = {}
+    if annotate and is_video:
+        from .annotate import write_annotated
+
+        outputs["video"] = write_annotated(path, series, report, out_dir / f"{stem}.annotated.mp4",
+                                           profile_path=profile_path)
+    from .plots import plot_angles
+    from .profile import load_profile
+
+    targets = load_profile(report.exercise, profile_path).targets_deg()
+    outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=targets)
+    outputs["csv"] = out_dir / f"{stem}.csv"
+    report.write_csv(outputs["csv"])
+    if csv_path:
+        report.write_csv(csv_path)
+        outputs["csv_copy"] = Path(csv_path)
+    outputs["json"] = out_dir / f"{stem}.json"
+    report.write_json(outputs["json"])
+    if json_path:
+        report.write_json(json_path)
+        outputs["json_copy"] = Path(json_path)
+    return AnalysisResult(report, series, outputs)

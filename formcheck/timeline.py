@@ -1,0 +1,43 @@
+"""Per-frame FrameResults replayed from a finished SetReport (for annotated videos).
+
+The annotated video shows the offline-refined analysis: the angles of the report's frame table,
+the rep counter stepping at each counted top, and each fault's cue from the moment it happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from .report import FrameResult, SetReport
+
+ANGLE_KEYS = ("hip_deg", "knee_deg", "neck_deg", "pelvis_deg", "free_hip_deg", "elbow_deg")
+
+
+def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> Iterator[FrameResult]:
+    """Yield one FrameResult per frame of the report's table."""
+    table = report.frames_table
+    t = table["t_s"]
+    tops = sorted(report.reps, key=lambda r: r.top_frame)
+    cue_events = sorted(((f.t_s, f.cue) for r in report.reps for f in r.faults if f.severity == "fault"))
+    k = 0
+    counts: dict[str, int] = {}
+    for i in range(t.size):
+        while k < len(tops) and tops[k].top_frame <= i:
+            counts[tops[k].side] = counts.get(tops[k].side, 0) + 1
+            k += 1
+        now = float(t[i])
+        cues = tuple(dict.fromkeys(c for ts, c in cue_events if ts <= now < ts + cue_s))
+        angles = {key: float(table[key][i]) for key in ANGLE_KEYS if key in table}
+        yield FrameResult(
+            frame=i, t_s=now, person=bool(table["person"][i]), phase=str(table["phase"][i]),
+            angles_deg=angles, rep_count=sum(counts.values()), reps_by_side=dict(counts),
+            working_side=report.working_side, view=report.view, cues=cues,
+            new_rep=tops[k - 1] if k and tops[k - 1].top_frame == i else None,
+            targets_deg=targets_deg,
+        )
+
+
+def nan_frame() -> np.ndarray:
+    return np.full((33, 4), np.nan)
