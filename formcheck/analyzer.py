@@ -305,7 +305,11 @@ class Analyzer:
                     out.append(f"person out of view from {t[a]:.1f} s to {t[b]:.1f} s: reps there are not counted")
         multi = int(self.meta.get("n_multi_person_frames", 0))
         if multi:
-            out.append(f"several people in {multi} frames: followed one athlete; check the skeleton overlay")
+            checked = int(self.meta.get("n_people_checked_frames", 0)) or self.meta.get("frames_decoded", "?")
+            out.append(f"several people in view ({multi} of {checked} checked frames): formcheck follows "
+                       "one athlete; check on the annotated video that the skeleton stays on you")
+        for w in self.meta.get("warnings", []):
+            out.append(str(w))
         if view.view == "unknown" or view.confidence < 0.35:
             out.append(f"camera view uncertain ({view.view}, confidence {view.confidence:.2f})")
         if any(w.closed_at_top for w in windows):

@@ -37,6 +37,7 @@ from typing import Iterator, NamedTuple
 import cv2
 import numpy as np
 
+from ._stdio import native_stderr_silenced as _native_stderr_silenced
 from .errors import InputError, VideoError
 
 VIDEO_EXTENSIONS: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
@@ -70,29 +71,6 @@ def _opencv_log_level(level: int) -> Iterator[None]:
         cv2.utils.logging.setLogLevel(previous)
 
 
-@contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null for a moment.
-
-    OpenCV's FFmpeg writer prints "tag 'VP80' is not supported with ... 'webm / WebM'" with
-    fprintf on every WebM it opens (harmless: it then picks VP8 anyway). Only the writer's
-    constructor runs inside this block, so at most a few milliseconds of other native stderr
-    output could be lost.
-    """
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved, 2)
-    finally:
-        os.close(saved)
 
 
 def _plausible_fps(value: float) -> float | None:

@@ -294,3 +294,25 @@ def test_live_mode_returns_newest_result_without_blocking(bench_frames):
     assert res is not None and res.present
     assert res.t_ms == 132  # the newest submitted frame always gets processed
     assert res.image[[23, 24], 0].mean() > res.image[[11, 12], 0].mean()
+
+
+@pytest.mark.mediapipe
+@needs_clips
+def test_default_single_pose_tracking_still_notices_a_second_person(bench_frames):
+    """num_poses=1 (the default, best tracking) probes for other people once every probe_every frames."""
+    two = _two_people(bench_frames[60].bgr, big_left=True)
+    with PoseEstimator(probe_every=2) as est:
+        first = est.detect(two, 0)  # probed
+        second = est.detect(two, 33)  # not probed
+    assert first.n_people == 2 and second.n_people == 1
+    assert est.n_multi_person_frames == 1
+    assert np.isfinite(first.image).all()
+
+
+@pytest.mark.mediapipe
+@needs_clips
+def test_single_person_frames_are_not_reported_as_several(bench_frames):
+    with PoseEstimator(probe_every=1) as est:
+        for k, i in enumerate((0, 60, 61, 62)):
+            assert est.detect(bench_frames[i].bgr, k * 33).n_people == 1
+    assert est.n_multi_person_frames == 0
