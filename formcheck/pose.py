@@ -289,6 +289,7 @@ class PoseEstimator:
         self._vision, self._base_options_cls = vision, base_options_cls
         self.probe_every = int(probe_every) if running_mode == "video" and num_poses == 1 else 0
         self._probe = None
+        self._person_seen = False
         # Close before interpreter teardown even if the caller forgets (mediapipe's own __del__
         # fails noisily at exit).
         self._finalizer = weakref.finalize(self, self._landmarker.close)
@@ -332,7 +333,8 @@ class PoseEstimator:
             raise ModelError("detect() needs running_mode='video'; in 'live' mode use submit()/latest()")
         image, t = self._prepare(frame_bgr, t_ms)
         try:
-            if self.n_frames < 2:  # MediaPipe's start-up lines come with the first inferences
+            # MediaPipe's start-up lines come with the first inference and the first person found.
+            if self.n_frames < 2 or not self._person_seen:
                 with native_stderr_silenced():
                     result = self._landmarker.detect_for_video(image, t)
             else:
@@ -340,6 +342,7 @@ class PoseEstimator:
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"pose model failed on the frame at {t} ms: {exc}") from exc
         out = self._to_pose_result(result, t)
+        self._person_seen = self._person_seen or out.n_people > 0
         if self.probe_every and (self.n_frames - 1) % self.probe_every == 0:
             n = self._count_people(image)
             if n > 1:

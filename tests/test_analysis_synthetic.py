@@ -253,3 +253,30 @@ def test_per_frame_csv(tmp_path):
     assert header[:6] == ["frame", "t_s", "person", "phase", "rep", "planted"]
     assert {"hip_deg", "knee_deg", "neck_deg", "pelvis_deg"} <= set(header)
     assert len(lines) == len(s) + 1
+
+
+# -- people leaving the frame, several people -----------------------------------------------
+def test_person_walking_out_mid_set_is_warned_and_reps_there_not_counted():
+    m, s = series_for(reps=4, noise_px=1.0)
+    rep2 = m.reps[1]
+    gone = (s.t_s >= rep2.start_s - 0.2) & (s.t_s <= rep2.end_s + 0.2)  # out of view for all of rep 2
+    image = s.image.copy()
+    image[gone] = np.nan
+    world = None if s.world is None else s.world.copy()
+    if world is not None:
+        world[gone] = np.nan
+    from formcheck.landmarks import LandmarkSeries
+    report = analyze_series(LandmarkSeries(s.t_s, image, s.image_size, world, "walkout"))
+    assert report.rep_count == 3
+    assert any("out of view" in w for w in report.warnings)
+    assert report.frames_with_person < report.frames_total
+
+
+def test_several_people_reported_by_the_pose_stage_become_a_warning():
+    from formcheck.landmarks import LandmarkSeries
+    _, s = series_for()
+    s2 = LandmarkSeries(s.t_s, s.image, s.image_size, s.world, "crowd",
+                        meta={"n_multi_person_frames": 4, "n_people_checked_frames": 10})
+    report = analyze_series(s2)
+    assert any("several people" in w and "4 of 10" in w for w in report.warnings)
+    assert not any("several people" in w for w in analyze_series(s).warnings)
