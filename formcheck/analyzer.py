@@ -134,6 +134,9 @@ class Analyzer:
             m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
             t_arr = np.asarray(self._t)
             codes, _ = assessable(self.profile, lv.view.view)
+        if decided is not None and self.exercise_arg == "auto":
+            self._reclassify_live(lv, m, decided)
+            codes, _ = assessable(self.profile, lv.view.view)
         if decided is not None:
             if decided.counted:
                 provisional = RepWindow(decided.start_frame, decided.peak_frame, i, decided.peak_hip_deg,
@@ -167,6 +170,21 @@ class Analyzer:
             view=lv.view.view, cues=tuple(dict.fromkeys(c[2] for c in lv.cues)), new_rep=new_rep,
             targets_deg=self.profile.targets_deg(),
         )
+
+    def _reclassify_live(self, lv: _Live, m: dict[str, np.ndarray], win: RepWindow) -> None:
+        """Live with exercise auto: recognise the exercise from the tops seen so far, so that a
+        floor bridge is judged by the bridge profile from its first rep on."""
+        top = np.zeros(m["hip_deg"].size, bool)
+        band = self.profile.reps["top_band_deg"]
+        for r in lv.reps:
+            top[r.start_frame:r.end_frame + 1] |= m["hip_deg"][r.start_frame:r.end_frame + 1] >= r.peak_hip_extension_deg - band
+        seg = m["hip_deg"][win.start_frame:win.end_frame + 1]
+        top[win.start_frame:win.end_frame + 1] |= seg >= win.peak_hip_deg - band
+        name, _ = exercise_mod.classify(m, m["leg_state"].astype(np.int64), top,
+                                        view_family(lv.view.view) == "side")
+        if name != self.profile.name:
+            self.profile = load_profile(name, self.profile_path)
+            lv.seg.cfg = self.profile.reps
 
     def _side_name(self, work: int) -> str:
         if self.side_arg != "auto":

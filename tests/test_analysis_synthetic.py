@@ -280,3 +280,15 @@ def test_several_people_reported_by_the_pose_stage_become_a_warning():
     report = analyze_series(s2)
     assert any("several people" in w and "4 of 10" in w for w in report.warnings)
     assert not any("several people" in w for w in analyze_series(s).warnings)
+
+
+@pytest.mark.parametrize("exercise, expected", [("glute_bridge", "glute-bridge"), ("hip_thrust", "hip-thrust")])
+def test_live_auto_recognises_the_exercise_from_the_first_rep(exercise, expected):
+    _, s = series_for(exercise=exercise, noise_px=1.0)
+    an = Analyzer(s.image_size)
+    cues = set()
+    for i in range(len(s)):
+        cues.update(an.update(float(s.t_s[i]), s.image[i], s.world[i] if s.world is not None else None).cues)
+    assert an.profile.name == expected
+    assert cues == set()  # no foot cue from judging a bridge by the bench profile
+    assert an.finish().exercise == expected
