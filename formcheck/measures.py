@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kinematics import LegTracker, leg_geometry, leg_height_diff_tl, select_working
+from .kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, leg_geometry, leg_height_diff_tl,
+                         select_working)
 from .profile import Profile
 from .view import HIDDEN_MEASURES, view_family
 
@@ -25,6 +26,20 @@ def angle_source(view: str, profile: Profile, has_world: bool) -> str:
     if fam == "oblique":
         return profile.measure["oblique_angles"]
     return "world"
+
+
+def _carry_single_leg(state: np.ndarray, preferred: int) -> np.ndarray:
+    """For frames with both feet down, the leg that last worked alone (else the next one to,
+    else ``preferred``): at the bottom of a single-leg rep the thighs can look alike, and the
+    working leg must not flip to the free one there."""
+    single = (state == LEFT_PLANTED) | (state == RIGHT_PLANTED)
+    if not single.any():
+        return np.full(state.size, preferred)
+    idx = np.where(single, np.arange(state.size), -1)
+    last = np.maximum.accumulate(idx)
+    first = int(np.flatnonzero(single)[0])
+    last = np.where(last < 0, first, last)
+    return np.where(state[last] == LEFT_PLANTED, 0, 1)
 
 
 def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple[int, int],
@@ -49,7 +64,7 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
     else:
         diff = leg_height_diff_tl(legs, torso)
     state = np.array([tracker.step(float(d)) for d in diff], dtype=np.int64)
-    pref = np.full(state.size, preferred)
+    pref = _carry_single_leg(state, preferred)
     sel = select_working(legs, state, pref, torso)
     table: dict[str, np.ndarray] = {
         "hip_deg": sel["hip_deg"], "knee_deg": sel["knee_deg"], "shin_deg": sel["shin_deg"],

@@ -292,3 +292,23 @@ def test_live_auto_recognises_the_exercise_from_the_first_rep(exercise, expected
     assert an.profile.name == expected
     assert cues == set()  # no foot cue from judging a bridge by the bench profile
     assert an.finish().exercise == expected
+
+
+# -- measured angles against the truth -------------------------------------------------------
+@pytest.mark.parametrize(
+    "view, limits",
+    [
+        ("side_left", {"hip_deg": 3.0, "knee_deg": 3.0, "neck_deg": 8.0}),
+        ("side_right", {"hip_deg": 3.0, "knee_deg": 3.0, "neck_deg": 8.0}),
+        ("front", {"hip_deg": 4.0, "knee_deg": 4.0}),
+        ("oblique", {"hip_deg": 4.0, "knee_deg": 4.0}),
+    ],
+)
+def test_measured_angles_match_the_truth(view, limits):
+    m, s = series_for(view, noise_px=1.0, reps=3)
+    table = analyze_series(s).frames_table
+    truth = {"hip_deg": m.truth.hip_extension_deg, "knee_deg": m.truth.knee_deg, "neck_deg": m.truth.neck_deg}
+    for name, limit in limits.items():
+        err = np.abs(table[name] - truth[name])
+        assert np.isfinite(err).mean() > 0.95, name
+        assert np.nanmean(err) < limit, f"{name}: mean error {np.nanmean(err):.1f} deg"
