@@ -9,8 +9,9 @@ Two parts:
   print; the library never prints).
 - **SpeechCoach** decides what to say from the analyzer's ``FrameResult`` stream: every new rep's
   count (with the side when it changes), the rep's fault cue, and cues that appear later (e.g. a
-  fast descent judged once the rep is over). It never nags: a given cue is spoken at most once
-  every ``CUE_REPEAT_S`` and other cues keep ``MIN_GAP_S`` apart. Times are the frames' own
+  fast descent judged once the rep is over) while they are on screen. It never nags: a given cue
+  is spoken at most once every ``CUE_REPEAT_S``, and a cue that is not part of a rep
+  announcement waits until ``MIN_GAP_S`` after the last utterance. Times are the frames' own
   timestamps, so its decisions are deterministic and testable without a clock.
 
 The numbers below pace speech; they are not form thresholds.
@@ -225,13 +226,11 @@ class SpeechCoach:
     log: list[tuple[float, str, bool]] = field(default_factory=list)  # (t_s, text, spoken)
     _last_said_t: float = field(default=float("-inf"), repr=False)
     _cue_t: dict[str, float] = field(default_factory=dict, repr=False)
-    _prev_cues: tuple[str, ...] = field(default=(), repr=False)
     _last_side: str | None = field(default=None, repr=False)
 
     def reset(self) -> None:
         """A new set: forget the rep sides and cue history."""
         self._cue_t.clear()
-        self._prev_cues = ()
         self._last_side = None
 
     def set_muted(self, muted: bool) -> None:
@@ -263,14 +262,14 @@ class SpeechCoach:
             if cue and self._cue_due(cue, t):
                 parts.append(cue)
                 self._cue_t[cue] = t
-        else:
-            new = [c for c in result.cues if c not in self._prev_cues]
-            for cue in new:
-                if self._cue_due(cue, t) and t - self._last_said_t >= self.min_gap_s:
+        elif t - self._last_said_t >= self.min_gap_s:
+            # A cue on screen that was not said lately: one that appeared after the rep (e.g. a
+            # fast descent, judged once the rep is over) or one held back by the gap until now.
+            for cue in result.cues:
+                if self._cue_due(cue, t):
                     parts.append(cue)
                     self._cue_t[cue] = t
                     break
-        self._prev_cues = tuple(result.cues)
         if not parts:
             return None
         return self._emit(t, ". ".join(parts))

@@ -163,9 +163,10 @@ LOOP_CASES = [
     ("clean_left", "side_left", {}, "single-leg-hip-thrust", {"left": 3}, ["one", "two", "three"]),
     ("clean_right_mirrored_view", "side_right", {"working_side": "right"}, "single-leg-hip-thrust",
      {"right": 3}, ["one", "two", "three"]),
-    # the cue comes with rep 1, is held back on rep 2 (within cue_repeat_s = 6 s) and repeats on rep 3
+    # the cue comes with rep 1; rep 2 (4 s later, within cue_repeat_s = 6 s) gets its count only,
+    # and its cue, still on screen, is spoken once 6 s have passed; rep 3 is 2 s after that
     ("incomplete", "side_left", {"peak_hip_deg": 152.0}, "single-leg-hip-thrust", {"left": 3},
-     ["one. Drive the hips higher", "two", "three. Drive the hips higher"]),
+     ["one. Drive the hips higher", "two", "Drive the hips higher", "three"]),
     ("switch_sides", "side_left", {"reps": 4, "switch_side_after": 2}, "auto", {"left": 2, "right": 2},
      ["one", "two", "Right side, one", "two"]),
     ("two_leg", "side_left", {"exercise": "hip_thrust"}, "hip-thrust", {"both": 3}, ["one", "two", "three"]),
@@ -434,14 +435,19 @@ def a_rep(index, side="left", fault_cue=None):
 def test_coach_spaces_cues_that_appear_after_the_rep():
     sp = RecordingSpeaker()
     coach = SpeechCoach(sp, cue_repeat_s=8.0, min_gap_s=2.0)
-    coach.on_frame(frame_result(1.0, rep=a_rep(1), by_side={"left": 1}))  # "one"
-    coach.on_frame(frame_result(1.5, cues=["Lower slowly"], by_side={"left": 1}))  # too soon after "one"
-    coach.on_frame(frame_result(3.2, cues=["Lower slowly", "Tuck your chin"], by_side={"left": 1}))
-    coach.on_frame(frame_result(3.3, cues=[], by_side={"left": 1}))
-    coach.on_frame(frame_result(6.0, cues=["Tuck your chin"], by_side={"left": 1}))  # said 2.8 s ago
-    coach.on_frame(frame_result(12.0, cues=[], by_side={"left": 1}))
-    coach.on_frame(frame_result(12.1, cues=["Tuck your chin"], by_side={"left": 1}))  # 8.9 s later: again
-    assert sp.said == ["one", "Tuck your chin", "Tuck your chin"]
+    left1 = {"left": 1}
+    coach.on_frame(frame_result(1.0, rep=a_rep(1), by_side=left1))  # "one"
+    coach.on_frame(frame_result(1.5, cues=["Lower slowly"], by_side=left1))  # on screen, too soon after "one"
+    coach.on_frame(frame_result(2.9, cues=["Lower slowly"], by_side=left1))  # still too soon
+    coach.on_frame(frame_result(3.1, cues=["Lower slowly", "Tuck your chin"], by_side=left1))  # gap over
+    coach.on_frame(frame_result(3.3, cues=["Tuck your chin"], by_side=left1))  # waits for the gap
+    coach.on_frame(frame_result(5.2, cues=["Tuck your chin"], by_side=left1))
+    coach.on_frame(frame_result(6.0, cues=["Tuck your chin"], by_side=left1))  # said 0.8 s ago: not again
+    coach.on_frame(frame_result(12.0, cues=["Tuck your chin"], by_side=left1))  # 6.8 s: not yet
+    coach.on_frame(frame_result(13.3, cues=["Tuck your chin"], by_side=left1))  # 8.1 s: again
+    coach.on_frame(frame_result(14.0, cues=[], by_side=left1))
+    assert sp.said == ["one", "Lower slowly", "Tuck your chin", "Tuck your chin"]
+    assert [t for t, _, _ in coach.log] == [1.0, 3.1, 5.2, 13.3]
 
 
 def test_coach_speaks_every_rep_count_even_when_cues_wait():
@@ -605,6 +611,16 @@ def find_window(env, title="formcheck live", timeout=60.0) -> str:
     pytest.fail("the live window did not appear")
 
 
+def wait_for_picture(env, window: str, path: Path, timeout: float = 60.0) -> None:
+    """Wait until the window shows a picture (not a blank window, not the clip's black first frame)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if screenshot(env, path, window).std() > 10:
+            return
+        time.sleep(0.3)
+    pytest.fail("the live window showed no picture")
+
+
 def working_leg_pixels(img_bgr: np.ndarray) -> int:
     """Pixels of the overlay's working-leg colour (sky blue, BGR 255, 200, 0)."""
     from formcheck import overlay
@@ -643,6 +659,47 @@ def test_cli_no_camera_is_one_clear_error(xvfb):
     assert "formcheck: error: camera 99 could not be opened" in err
 
 
+SAMPLES = ROOT / "samples"
+SAMPLE_CASES = ["slht_left_good", "slht_right_good", "slht_incomplete_hip_extension"]
+
+
+@pytest.mark.mediapipe
+@pytest.mark.parametrize("name", SAMPLE_CASES)
+def test_live_loop_with_mediapipe_on_rendered_samples(name):
+    """Rendered clips with known truth through the real capture thread, MediaPipe LIVE_STREAM and
+    the loop (every frame, no window): reps per side, and each injected fault's cue shown and spoken."""
+    from formcheck.pose import PoseEstimator
+    from formcheck.profile import load_profile
+    from formcheck.video import open_video
+
+    truth_path = SAMPLES / f"{name}.truth.json"
+    if not truth_path.is_file() or not (SAMPLES / f"{name}.mp4").is_file():
+        pytest.skip(f"sample {name} not rendered")
+    truth = json.loads(truth_path.read_text())
+    video = open_video(SAMPLES / f"{name}.mp4")
+    source = LatestFrame(video, size=(video.width, video.height), fps=video.fps, name=video.name,
+                         pace=False, drop=False, close_source=video.close)
+    speaker = RecordingSpeaker()
+    session = LiveSession(source, PoseEstimator(running_mode="live"), ScriptedDisplay(),
+                          coach=SpeechCoach(speaker), source_name=video.name)
+    try:
+        outcome = session.run()
+    finally:
+        session.close()
+    assert outcome.error is None
+    reps = [e for e in outcome.events if e["kind"] == "rep"]
+    assert len(reps) == truth["rep_count"]
+    assert {e["side"] for e in reps} == {truth["working_side"]}
+    expected = {c for codes in truth["expected"]["faults_by_rep"].values() for c in codes}
+    profile = load_profile(truth["exercise"])
+    cues = {e["text"] for e in outcome.events if e["kind"] == "cue"}
+    assert cues == {profile.fault(c)["cue"] for c in expected}
+    counts = ["one", "two", "three"][: truth["rep_count"]]
+    assert [s.split(". ")[0] for s in speaker.said] == counts
+    for code in expected:
+        assert any(profile.fault(code)["cue"] in s for s in speaker.said)
+
+
 def clip_labels() -> dict:
     path = CLIPS / "labels.json"
     if not path.is_file():
@@ -660,7 +717,8 @@ def test_cli_live_on_a_clip_in_real_time(xvfb, tmp_path):
     proc = run_cli(["--source", str(CLIPS / name), "--realtime", "--mute", "--record", str(rec)], xvfb)
     try:
         win = find_window(xvfb)
-        time.sleep(6.0)  # a few reps in: counter, skeleton and the foot cue on screen
+        wait_for_picture(xvfb, win, tmp_path / "first.png")
+        time.sleep(5.0)  # a few reps in: counter, skeleton and the foot cue on screen
         shot = screenshot(xvfb, tmp_path / "live_clip.png", win)
         out, err = proc.communicate(timeout=120)
     finally:
@@ -704,7 +762,8 @@ def test_cli_keys_pause_and_quit_on_the_real_window(xvfb, tmp_path):
     proc = run_cli(["--source", str(CLIPS / name), "--realtime", "--mute", "--record", str(rec)], xvfb)
     try:
         win = find_window(xvfb)
-        time.sleep(2.0)
+        wait_for_picture(xvfb, win, tmp_path / "first.png")
+        time.sleep(1.0)
         subprocess.run(["xdotool", "windowfocus", "--sync", win], env=xvfb, check=True, timeout=10)
         subprocess.run(["xdotool", "key", "space"], env=xvfb, check=True, timeout=10)
         time.sleep(1.0)
