@@ -94,8 +94,9 @@ ISSUE_TEXT = {
 # Order in which issues are listed (the first ones block everything else).
 ISSUE_ORDER = ("no_person", "dark", "head_out", "feet_out", "far", "close", "front_view", "oblique_view")
 MAX_ISSUES_SHOWN = 2
-READY_TEXT = ("Ready: side-on, whole body in view. Start your set. "
-              "(A second camera at your feet would add the hip-level check.)")
+READY_TEXT = "Ready: side-on, whole body in view. (Filmed from your feet, hip level is checked too.)"
+# The ready message is hidden once the athlete moves (it would cover the body mid-rep).
+READY_PHASES = ("setup", "bottom", "unknown")
 
 
 class DisplayError(FormcheckError):
@@ -812,6 +813,8 @@ class LiveSession:
         if self.rep_count == 0:
             self.guide.add(cap.t_s, setup_issues(cap.bgr, image if person else None, result.view))
             banner = self.guide.banner(result.view)
+            if banner == READY_TEXT and result.phase not in READY_PHASES:
+                banner = None
         self.coach.on_frame(shown)
         self._collect_notices()
         self.stats.analyze_ms.append((self.clock() - t0) * 1000.0)

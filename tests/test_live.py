@@ -199,9 +199,12 @@ def test_setup_banner_until_the_first_rep_then_readouts(overlay_calls):
     session.run()
     first_rep = next(i for i, c in enumerate(overlay_calls) if c["result"].new_rep is not None)
     before = [c["banner"] for c in overlay_calls[:first_rep]]
-    # a clean side-on synthetic set: after the view is known the banner says it is ready
-    assert before[-1] == READY_TEXT
+    # a clean side-on synthetic set: once the view is known the banner says it is ready, and it
+    # gets out of the way when the first lift starts
     assert all(b in (None, READY_TEXT) for b in before)
+    ready = [c["result"].phase for c in overlay_calls[:first_rep] if c["banner"] == READY_TEXT]
+    assert len(ready) >= 10 and set(ready) <= {"setup", "bottom", "unknown"}
+    assert any(c["banner"] is None and c["result"].phase == "concentric" for c in overlay_calls[:first_rep])
     assert all(c["banner"] is None for c in overlay_calls[first_rep + 1:])
     # frame rate and latency readouts are passed to the overlay once a few frames were shown
     assert all(c["latency_ms"] is not None and c["latency_ms"] >= 0 for c in overlay_calls[5:])
