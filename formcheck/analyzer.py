@@ -109,6 +109,7 @@ class Analyzer:
         lv = self._live
         if i % LIVE_VIEW_EVERY == 0:
             lv.view = self._estimate_view(max(0, i - LIVE_VIEW_WINDOW), i + 1)
+            lv.seg.cfg = reps_config(self.profile, lv.view.view)
 
         person = bool(np.isfinite(image[:, 0]).any())
         torso_hist = np.asarray(lv.table["torso_len_px"][-LIVE_VIEW_WINDOW:], dtype=np.float64)
@@ -184,7 +185,7 @@ class Analyzer:
                                         view_family(lv.view.view) == "side")
         if name != self.profile.name:
             self.profile = load_profile(name, self.profile_path)
-            lv.seg.cfg = self.profile.reps
+            lv.seg.cfg = reps_config(self.profile, lv.view.view)
 
     def _side_name(self, work: int) -> str:
         if self.side_arg != "auto":
@@ -233,8 +234,9 @@ class Analyzer:
                                   spike_min_deg=sm["spike_min_deg"] if k != "shoulder_up_tl" else 0.2)
         return m
 
-    def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray]) -> tuple[list[RepWindow], list[str]]:
-        seg = Segmenter(profile.reps)
+    def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],
+                 view: str) -> tuple[list[RepWindow], list[str]]:
+        seg = Segmenter(reps_config(profile, view))
         windows: list[RepWindow] = []
         phases: list[str] = []
         hip, knee = m["hip_deg"], m["knee_deg"]
@@ -261,7 +263,7 @@ class Analyzer:
         preferred = {"left": 0, "right": 1}.get(self.side_arg, near)
         profile = self.profile
         m = self._offline_table(profile, view.view, t, image, world, preferred)
-        windows, phases = self._segment(profile, t, m)
+        windows, phases = self._segment(profile, t, m, view.view)
         exercise, exercise_source, why = profile.name, "user", ""
         if self.exercise_arg == "auto":
             top = np.zeros(t.size, bool)
@@ -275,7 +277,7 @@ class Analyzer:
             if exercise != profile.name:
                 profile = load_profile(exercise, self.profile_path)
                 m = self._offline_table(profile, view.view, t, image, world, preferred)
-                windows, phases = self._segment(profile, t, m)
+                windows, phases = self._segment(profile, t, m, view.view)
         codes, not_assessed = assessable(profile, view.view)
         reps: list[Rep] = []
         partials: list[Rep] = []
@@ -350,6 +352,14 @@ class Analyzer:
             table[k] = m[k]
         table["free_foot_up_tl"] = m["free_foot_up_tl"]
         return table
+
+
+def reps_config(profile: Profile, view: str) -> dict:
+    """The segmenter's settings for this view (the knee check is looser seen from the feet)."""
+    cfg = dict(profile.reps)
+    if view_family(view) in ("front", "back"):
+        cfg["max_knee_at_top_deg"] = cfg["front_max_knee_at_top_deg"]
+    return cfg
 
 
 def _replace_side(rep: Rep, side: str) -> Rep:

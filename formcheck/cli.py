@@ -1,9 +1,9 @@
 """The formcheck command line (typer). A thin face: parse, call the library, print, exit.
 
 Exit codes: 0 every input analysed; 2 bad input (missing file, unreadable landmark file);
-3 a video could not be read; 4 the pose model is missing or broken; 5 bad option or profile;
-6 no person found; 130 interrupted. With several inputs, the first failure's code is returned
-after the others were analysed.
+3 a video or camera could not be read; 4 the pose model is missing or broken; 5 bad option or
+profile; 6 no person found; 7 no display for the live window; 130 interrupted. With several
+inputs, the first failure's code is returned after the others were analysed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Optional
 import typer
 
 from .errors import ConfigError, FormcheckError
+from .live_cli import live
 from .profile import EXERCISES
+from .render_cli import render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Exercise form checker for the hip thrust family.")
@@ -97,6 +99,10 @@ def show_profile(
     if exercise == ExerciseChoice.auto:
         raise _fail(ConfigError(f"choose an exercise: {', '.join(EXERCISES)}"))
     typer.echo(resources.files("formcheck.profiles").joinpath(f"{exercise.value}.toml").read_text())
+
+
+app.command("live")(live)
+app.command("render")(render)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -35,3 +35,9 @@ class NoPersonError(InputError):
     """No person was found in enough frames to analyse anything."""
 
     exit_code = 6
+
+
+class DisplayError(FormcheckError):
+    """No screen to show the live window on."""
+
+    exit_code = 7

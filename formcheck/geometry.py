@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 IMAGE_UP = np.array([0.0, -1.0])
-# Anatomy, not a form threshold: a hip does not extend more than ~30° past straight, so a reading
+# Anatomy, not a form threshold: a hip does not extend more than ~30-40° past straight, so a reading
 # further "above the line" is a flexed joint whose sign test was fooled (noisy or foreshortened
 # landmarks), not a hyperextension.
-MAX_HYPEREXTENSION_DEG = 30.0
+MAX_HYPEREXTENSION_DEG = 45.0
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

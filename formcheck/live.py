@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Protocol
 import numpy as np
 
 from .analyzer import Analyzer
-from .errors import ConfigError, FormcheckError, InputError, NoPersonError, VideoError
+from .errors import ConfigError, DisplayError, FormcheckError, InputError, NoPersonError, VideoError
 from .landmarks import LandmarkSeries
 from .report import FrameResult, NotAssessed, Rep, SetReport
 from .speech import SilentSpeaker, SpeechCoach
@@ -97,12 +97,6 @@ MAX_ISSUES_SHOWN = 2
 READY_TEXT = "Ready: side-on, whole body in view. (Filmed from your feet, hip level is checked too.)"
 # The ready message is hidden once the athlete moves (it would cover the body mid-rep).
 READY_PHASES = ("setup", "bottom", "unknown")
-
-
-class DisplayError(FormcheckError):
-    """No screen to show the live window on."""
-
-    exit_code = 7
 
 
 # ================================================================================ set-up guidance
