@@ -68,6 +68,8 @@ class Analyzer:
         self._image: list[np.ndarray] = []
         self._world: list[np.ndarray | None] = []
         self._live: _Live | None = None
+        # (first frame, side) from which reps are labelled with a side the user gave.
+        self._side_changes: list[tuple[int, str]] = [(0, side)]
 
     # -- feeding ------------------------------------------------------------------------
     def extend(self, series: LandmarkSeries) -> None:
@@ -117,7 +119,7 @@ class Analyzer:
         w = None if world is None else self._world[-1][None]
         raw = measure_table(image[None], w, self.image_size, lv.view.view, self.profile, lv.tracker,
                             preferred=lv.last_single_work, torso_ref_px=torso_ref)
-        if raw["leg_state"][0] in (0, 1) and self.side_arg == "auto":
+        if raw["leg_state"][0] in (0, 1) and self._side_at(i) == "auto":
             lv.last_single_work = int(raw["leg_state"][0])
         vec = np.array([raw[k][0] for k in SMOOTHED], dtype=np.float64)
         sm = lv.filt(float(t_s), vec)
@@ -187,9 +189,29 @@ class Analyzer:
             self.profile = load_profile(name, self.profile_path)
             lv.seg.cfg = reps_config(self.profile, lv.view.view)
 
+    def set_side(self, side: str) -> None:
+        """From the next frame on, label single-leg reps with this side ("auto" to detect again).
+
+        For a user switching legs mid-set (live: the s key). Measures still come from the planted
+        leg found by geometry; only the label changes, and earlier reps keep theirs.
+        """
+        if side not in SIDES:
+            raise ConfigError(f"unknown side {side!r}; choose auto, left or right")
+        self._side_changes.append((len(self._t), side))
+        if self._live is not None and side != "auto":
+            self._live.last_single_work = 0 if side == "left" else 1
+
+    def _side_at(self, frame: int) -> str:
+        side = self.side_arg
+        for start, s in self._side_changes:
+            if start <= frame:
+                side = s
+        return side
+
     def _side_name(self, work: int) -> str:
-        if self.side_arg != "auto":
-            return self.side_arg
+        side = self._side_at(len(self._t) - 1)
+        if side != "auto":
+            return side
         return "left" if work == 0 else "right"
 
     def _push_cues(self, lv: _Live, rep: Rep, t_s: float, skip: set[str] = frozenset()) -> None:
@@ -200,8 +222,9 @@ class Analyzer:
     def _judge(self, index: int, win: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
                codes: set[str]) -> Rep:
         rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), self.profile, codes)
-        if self.side_arg != "auto" and rep.side != "both":
-            rep = _replace_side(rep, self.side_arg)
+        side = self._side_at(win.peak_frame)
+        if side != "auto" and rep.side != "both":
+            rep = _replace_side(rep, side)
         return rep
 
     # -- offline ------------------------------------------------------------------------

@@ -312,3 +312,21 @@ def test_measured_angles_match_the_truth(view, limits):
         err = np.abs(table[name] - truth[name])
         assert np.isfinite(err).mean() > 0.95, name
         assert np.nanmean(err) < limit, f"{name}: mean error {np.nanmean(err):.1f} deg"
+
+
+def test_set_side_relabels_the_following_reps_live_and_in_the_report():
+    # MediaPipe-style label trouble: every rep looks like the left leg, the user says otherwise
+    m, s = series_for(reps=4, working_side="left", noise_px=1.0)
+    switch_at = int(np.searchsorted(s.t_s, (m.reps[1].end_s + m.reps[2].start_s) / 2))
+    an = Analyzer(s.image_size, exercise="single-leg-hip-thrust")
+    last = None
+    for i in range(len(s)):
+        if i == switch_at:
+            an.set_side("right")
+        last = an.update(float(s.t_s[i]), s.image[i], s.world[i])
+    assert last.reps_by_side == {"left": 2, "right": 2}
+    assert last.working_side == "right"
+    report = an.finish()
+    assert [r.side for r in report.reps] == ["left", "left", "right", "right"]
+    with pytest.raises(Exception, match="unknown side"):
+        an.set_side("middle")
