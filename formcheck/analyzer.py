@@ -31,6 +31,7 @@ SIDES = ("auto", "left", "right")
 LIVE_VIEW_EVERY = 15  # frames between live view re-estimates
 LIVE_VIEW_WINDOW = 150  # frames the live view estimate looks back over
 MIN_PERSON_FRAMES = 5
+LIVE_RESMOOTH_MARGIN = 30  # frames before a rep's start re-smoothed with it (filter edge room)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Live:
     partials: int
     cues: list[tuple[float, str, str]]  # (expires_t_s, code, cue)
     last_single_work: int
+    raw: dict[str, list[float]]  # unsmoothed measures, re-smoothed zero-phase to judge a past rep
 
 
 class Analyzer:
@@ -91,6 +93,7 @@ class Analyzer:
                                               "ankle_up_left_px", "ankle_up_right_px", "leg_state",
                                               "work_index", "free_foot_up_tl")},
             reps=[], partials=0, cues=[], last_single_work=0 if self.side_arg != "right" else 1,
+            raw={k: [] for k in SMOOTHED},
         )
 
     def update(self, t_s: float, image: np.ndarray | None, world: np.ndarray | None = None) -> FrameResult:
@@ -125,6 +128,7 @@ class Analyzer:
         sm = lv.filt(float(t_s), vec)
         for k, v in zip(SMOOTHED, sm):
             lv.table[k].append(float(v))
+            lv.raw[k].append(float(raw[k][0]))
         for k in lv.table:
             if k not in SMOOTHED:
                 lv.table[k].append(float(raw[k][0]))
@@ -133,9 +137,20 @@ class Analyzer:
         phase, closed, decided = lv.seg.step(i, float(t_s), float(hip), float(knee))
         new_rep = None
         if decided is not None or closed:
-            # Arrays of the live table only when a rep needs judging (not every frame).
-            m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
+            # A rep is judged once its frames are in the past, so they can be smoothed zero-phase
+            # as offline does (the causal filter's lag would shorten the descent it measures).
+            # Arrays are built only here, once per rep, never per frame.
             t_arr = np.asarray(self._t)
+            m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
+            smc = self.profile.smoothing
+            starts = [w.start_frame for w in ([decided] if decided else []) + list(closed)]
+            a = max(0, min(starts) - LIVE_RESMOOTH_MARGIN)  # only the frames the reps cover
+            for k in SMOOTHED:
+                m[k][a:] = smooth_offline(t_arr[a:], np.asarray(lv.raw[k][a:]), sigma_s=smc["offline_sigma_s"],
+                                          max_gap_s=smc["max_gap_s"],
+                                          spike_min_deg=smc["spike_min_deg"] if k != "shoulder_up_tl" else 0.2)
+            decided = _refine(decided, m)
+            closed = [_refine(w, m) for w in closed]
             codes, _ = assessable(self.profile, lv.view.view)
         if decided is not None and self.exercise_arg == "auto":
             self._reclassify_live(lv, m, decided)
@@ -155,7 +170,8 @@ class Analyzer:
         for win in closed:
             if win.counted and lv.reps:
                 # The descent is complete now: judge the whole rep (adds e.g. fast_descent).
-                idx = next((k for k, r in enumerate(lv.reps) if r.top_frame == win.peak_frame), None)
+                idx = next((k for k, r in enumerate(lv.reps)
+                            if win.start_frame <= r.top_frame <= win.end_frame), None)
                 if idx is not None:
                     full = self._judge(lv.reps[idx].index, win, m, t_arr, codes)
                     shown = {f.code for f in lv.reps[idx].faults}
@@ -375,6 +391,18 @@ class Analyzer:
             table[k] = m[k]
         table["free_foot_up_tl"] = m["free_foot_up_tl"]
         return table
+
+
+def _refine(win: RepWindow | None, m: dict[str, np.ndarray]) -> RepWindow | None:
+    """The rep window's peak re-read from the zero-phase-smoothed hip trace."""
+    if win is None:
+        return None
+    hip = m["hip_deg"][win.start_frame:win.end_frame + 1]
+    if not np.isfinite(hip).any():
+        return win
+    k = win.start_frame + int(np.nanargmax(hip))
+    from dataclasses import replace
+    return replace(win, peak_frame=k, peak_hip_deg=float(m["hip_deg"][k]), knee_at_peak_deg=float(m["knee_deg"][k]))
 
 
 def reps_config(profile: Profile, view: str) -> dict:
