@@ -24,7 +24,7 @@ from .profile import EXERCISES, Profile, load_profile
 from .report import FrameResult, NotAssessed, Rep, SetReport
 from .reps import RepWindow, Segmenter
 from .smoothing import OneEuroFilter, smooth_offline
-from .view import ViewEstimate, camera_advice, estimate_view, view_family
+from .view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
 
 DEFAULT_EXERCISE = "single-leg-hip-thrust"
 SIDES = ("auto", "left", "right")
@@ -181,8 +181,7 @@ class Analyzer:
         counts: dict[str, int] = {}
         for r in lv.reps:
             counts[r.side] = counts.get(r.side, 0) + 1
-        angles = {k: float(sm[SMOOTHED.index(k)]) for k in ("hip_deg", "knee_deg", "neck_deg", "pelvis_deg",
-                                                            "free_hip_deg", "elbow_deg")}
+        angles = {k: float(sm[SMOOTHED.index(k)]) for k in shown_angles(lv.view.view)}
         return FrameResult(
             frame=i, t_s=float(t_s), person=person, phase=phase, angles_deg=angles,
             rep_count=len(lv.reps), reps_by_side=counts, working_side=self._side_name(lv.last_single_work),

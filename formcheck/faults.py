@@ -24,17 +24,27 @@ _NEEDS = {
     "no_top_hold": "hip_deg", "foot_placement": "knee_deg", "free_leg_position": "free_hip_deg",
     "fast_descent": "hip_deg",
 }
-_VIEW_REASON = {
-    "incomplete_hip_extension": "hip extension needs a side or oblique view",
-    "back_hyperextension": "arching past the line needs a side view",
-    "neck_hyperextension": "the head and neck line needs a side or oblique view",
-    "unlevel_hips": "hip level cannot be seen side-on; it needs a view from the feet or the head",
-    "elbow_push": "elbow drive needs a side view",
-    "no_top_hold": "the hold needs the hip angle",
-    "foot_placement": "the knee angle needs a side view",
-    "free_leg_position": "the free leg needs a side view",
-    "fast_descent": "tempo needs the hip angle",
+# What each fault judges, in plain words, for the reasons given when a view cannot judge it.
+_WHAT = {
+    "incomplete_hip_extension": "hip extension at the top", "back_hyperextension": "arching at the top",
+    "neck_hyperextension": "the head and neck line", "unlevel_hips": "hip level",
+    "elbow_push": "pushing with the elbows", "no_top_hold": "the hold at the top",
+    "foot_placement": "foot placement (knee angle at the top)", "free_leg_position": "the free leg",
+    "fast_descent": "the speed of the descent",
 }
+
+
+def _view_reason(code: str, family: str) -> str:
+    """Why a view cannot judge a fault; the same words for every fault a view cannot judge, so
+    that summaries can group them."""
+    if family == "side":
+        return f"{_WHAT[code]} cannot be seen side-on: it needs a camera at your feet or behind your head"
+    if family in ("front", "back"):
+        where = "feet" if family == "front" else "head"
+        return f"needs a side view: seen from the {where}, the body's angles point at the camera"
+    if family == "oblique":
+        return "not judged from an oblique view: MediaPipe's angles there were 15-30 deg off on real clips"
+    return "the camera view could not be determined"
 
 
 @dataclass(frozen=True)
@@ -312,8 +322,7 @@ def assessable(profile: Profile, view: str) -> tuple[set[str], list[NotAssessed]
         if fam in profile.fault(code)["views"]:
             ok.add(code)
         else:
-            skipped.append(NotAssessed(code, f"{fam} view: {_VIEW_REASON[code]}" if fam != "unknown"
-                                       else "camera view could not be determined"))
+            skipped.append(NotAssessed(code, _view_reason(code, fam)))
     return ok, skipped
 
 

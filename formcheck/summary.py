@@ -50,8 +50,11 @@ def format_summary(report: SetReport) -> str:
     if report.not_assessed:
         lines.append("")
         lines.append("Not judged from this video:")
+        by_reason: dict[str, list[str]] = {}
         for na in report.not_assessed:
-            lines.append(f"  - {na.code}: {na.reason}")
+            by_reason.setdefault(na.reason, []).append(na.code)
+        for reason, codes in by_reason.items():
+            lines.append(f"  - {', '.join(codes)}: {reason}")
         for advice in report.camera_advice:
             lines.append(f"  Next time: {advice}")
     if report.warnings:

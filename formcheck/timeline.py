@@ -11,8 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .report import FrameResult, SetReport
-
-ANGLE_KEYS = ("hip_deg", "knee_deg", "neck_deg", "pelvis_deg", "free_hip_deg", "elbow_deg")
+from .view import shown_angles
 
 
 def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> Iterator[FrameResult]:
@@ -21,6 +20,7 @@ def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> It
     t = table["t_s"]
     tops = sorted(report.reps, key=lambda r: r.top_frame)
     cue_events = sorted(((f.t_s, f.cue) for r in report.reps for f in r.faults if f.severity == "fault"))
+    keys = [k for k in shown_angles(report.view) if k in table]
     k = 0
     counts: dict[str, int] = {}
     for i in range(t.size):
@@ -29,7 +29,7 @@ def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> It
             k += 1
         now = float(t[i])
         cues = tuple(dict.fromkeys(c for ts, c in cue_events if ts <= now < ts + cue_s))
-        angles = {key: float(table[key][i]) for key in ANGLE_KEYS if key in table}
+        angles = {key: float(table[key][i]) for key in keys}
         yield FrameResult(
             frame=i, t_s=now, person=bool(table["person"][i]), phase=str(table["phase"][i]),
             angles_deg=angles, rep_count=sum(counts.values()), reps_by_side=dict(counts),

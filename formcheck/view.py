@@ -110,6 +110,22 @@ def _front_or_back(px: np.ndarray, depth: np.ndarray | None) -> str:
     return "front" if dx > 0 else "back"
 
 
+# The angles shown to the user (overlay, live) per view: only those the view judges well.
+# From the feet or at an oblique angle MediaPipe's hip and knee read 15-60 deg off (a true 90 deg
+# knee reads ~150 from the feet), and a wrong number on screen is worse than none.
+SHOWN_ANGLES = {
+    "side": ("hip_deg", "knee_deg", "neck_deg"),
+    "front": ("pelvis_deg",),
+    "back": ("pelvis_deg",),
+    "oblique": (),
+    "unknown": ("hip_deg", "knee_deg"),
+}
+
+
+def shown_angles(view: str) -> tuple[str, ...]:
+    return SHOWN_ANGLES.get(view_family(view), ())
+
+
 def camera_advice(view: str) -> tuple[str, ...]:
     """How to film next time to judge what this view cannot."""
     fam = view_family(view)
