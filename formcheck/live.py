@@ -42,7 +42,7 @@ import numpy as np
 from .analyzer import Analyzer
 from .errors import ConfigError, DisplayError, FormcheckError, InputError, NoPersonError, VideoError
 from .landmarks import LandmarkSeries
-from .report import FrameResult, NotAssessed, Rep, SetReport
+from .report import FrameResult, SetReport
 from .speech import SilentSpeaker, SpeechCoach
 
 WINDOW_TITLE = "formcheck live"
@@ -479,67 +479,6 @@ class Recorder:
             self._writer.abort()
 
 
-# ================================================================================ reports
-def merge_reports(parts: list[SetReport], notes: Iterable[str] = ()) -> SetReport:
-    """One SetReport from consecutive analyzers of the same set (the side was switched).
-
-    Reps are renumbered in order and their frame indices shifted so that they index the rows of
-    the concatenated ``frames_table``. No rule is re-run: each part was judged by its analyzer.
-    """
-    if not parts:
-        raise ValueError("nothing to merge")
-    if len(parts) == 1 and not notes:
-        return parts[0]
-    reps: list[Rep] = []
-    partials: list[Rep] = []
-    offset = 0
-    tables: list[dict[str, np.ndarray]] = []
-    for part in parts:
-        rep_offset = len(reps)
-        for r in part.reps:
-            reps.append(_shift_rep(r, len(reps) + 1, offset))
-        for r in part.partials:
-            partials.append(_shift_rep(r, len(partials) + 1, offset))
-        table = dict(part.frames_table)
-        if table:
-            table["frame"] = np.asarray(table["frame"]) + offset
-            rep_col = np.asarray(table["rep"])
-            table["rep"] = np.where(rep_col > 0, rep_col + rep_offset, 0)
-            tables.append(table)
-        offset += part.frames_total
-    main = max(parts, key=lambda p: (len(p.reps), p.frames_total))
-    exercises = {p.exercise for p in parts if p.reps}
-    warnings = list(dict.fromkeys(w for p in parts for w in p.warnings))
-    if len(exercises) > 1:
-        warnings.append(f"the exercise was recognised differently between sides ({', '.join(sorted(exercises))}); "
-                        f"reported as {main.exercise}")
-    warnings.extend(notes)
-    not_assessed: dict[str, NotAssessed] = {}
-    for p in parts:
-        for na in p.not_assessed:
-            not_assessed.setdefault(na.code, na)
-    sides = sorted({r.side for r in reps})
-    merged_table: dict[str, np.ndarray] = {}
-    if tables and all(t.keys() == tables[0].keys() for t in tables):
-        merged_table = {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
-    t_first = [float(p.frames_table["t_s"][0]) for p in parts if p.frames_table and len(p.frames_table["t_s"])]
-    t_last = [float(p.frames_table["t_s"][-1]) for p in parts if p.frames_table and len(p.frames_table["t_s"])]
-    duration = (max(t_last) - min(t_first)) if t_first else sum(p.duration_s for p in parts)
-    return replace(
-        main, reps=tuple(reps), partials=tuple(partials), not_assessed=tuple(not_assessed.values()),
-        working_side=(sides[0] if len(sides) == 1 else "+".join(sides)) if sides else "unknown",
-        frames_total=sum(p.frames_total for p in parts),
-        frames_with_person=sum(p.frames_with_person for p in parts), duration_s=duration,
-        warnings=tuple(warnings), frames_table=merged_table,
-    )
-
-
-def _shift_rep(rep: Rep, index: int, offset: int) -> Rep:
-    faults = tuple(replace(f, frame=f.frame + offset) for f in rep.faults)
-    return replace(rep, index=index, start_frame=rep.start_frame + offset, top_frame=rep.top_frame + offset,
-                   end_frame=rep.end_frame + offset, faults=faults)
-
-
 # ================================================================================ the session
 @dataclass
 class LiveStats:
@@ -601,17 +540,6 @@ class LiveOutcome:
     interrupted: bool = False
 
 
-@dataclass
-class _Segment:
-    """Frames of the set fed to one analyzer (a side switch starts a new one)."""
-
-    analyzer: Analyzer
-    side: str
-    t_start: float
-    n_frames: int = 0
-    last: FrameResult | None = None
-
-
 _KEY_QUIT = {ord("q"), ord("Q"), 27}
 _KEY_PAUSE = {ord(" ")}
 _KEY_RESET = {ord("r"), ord("R")}
@@ -645,8 +573,8 @@ class LiveSession:
         self.record_dir = Path(record_dir) if record_dir is not None else None
         self.side = side
         self._width, self._height = (int(v) for v in source.size)
-        self._segment = self._new_segment(side, 0.0)  # ConfigError for a bad exercise/side: now
-        self._done_segments: list[_Segment] = []
+        self.analyzer = self._new_analyzer()  # ConfigError for a bad exercise/side: now
+        self._last: FrameResult | None = None  # the analyzer's latest result
         self.stats = LiveStats()
         self.events: list[dict] = []
         self.notices: list[str] = []
@@ -691,30 +619,15 @@ class LiveSession:
             self.recorder = Recorder(self.record_dir / f"{self.stem}{suffix}", fps)
         self._started = False
 
-    # -- segments ---------------------------------------------------------------------------
-    def _new_segment(self, side: str, t_start: float) -> _Segment:
-        an = Analyzer((self._width, self._height), exercise=self.exercise, side=side,
-                      profile_path=self.profile_path, source=self.source_name)
-        return _Segment(an, side, t_start)
-
-    def _combined(self, result: FrameResult) -> FrameResult:
-        """The analyzer's result with the reps of earlier segments (before a side switch) added."""
-        if not self._done_segments:
-            return result
-        counts: dict[str, int] = {}
-        for seg in self._done_segments:
-            if seg.last is not None:
-                for k, v in seg.last.reps_by_side.items():
-                    counts[k] = counts.get(k, 0) + v
-        for k, v in result.reps_by_side.items():
-            counts[k] = counts.get(k, 0) + v
-        return replace(result, rep_count=sum(counts.values()), reps_by_side=counts)
+    # -- the set's analyzer -----------------------------------------------------------------
+    def _new_analyzer(self) -> Analyzer:
+        """One analyzer per set (a reset starts a new one; a side switch tells it the side)."""
+        return Analyzer((self._width, self._height), exercise=self.exercise, side=self.side,
+                        profile_path=self.profile_path, source=self.source_name)
 
     @property
     def rep_count(self) -> int:
-        seg = self._segment.last
-        total = seg.rep_count if seg is not None else 0
-        return total + sum(s.last.rep_count for s in self._done_segments if s.last is not None)
+        return self._last.rep_count if self._last is not None else 0
 
     # -- the loop ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -793,15 +706,12 @@ class LiveSession:
         image = np.asarray(res.image, dtype=np.float64)
         world = None if res.world is None else np.asarray(res.world, dtype=np.float64)
         person = bool(np.isfinite(image[:, 0]).any())
-        seg = self._segment
-        result = seg.analyzer.update(cap.t_s, image if person else None, world if person else None)
-        seg.n_frames += 1
-        seg.last = result
+        result = self.analyzer.update(cap.t_s, image if person else None, world if person else None)
+        self._last = result
         self._t.append(cap.t_s)
         self._image.append(image.astype(np.float32))
         self._world.append((world if world is not None else np.full((33, 4), np.nan)).astype(np.float32))
-        shown = self._combined(result)
-        self._log_result(shown)
+        self._log_result(result)
 
         banner = None
         if self.rep_count == 0:
@@ -809,11 +719,11 @@ class LiveSession:
             banner = self.guide.banner(result.view)
             if banner == READY_TEXT and result.phase not in READY_PHASES:
                 banner = None
-        self.coach.on_frame(shown)
+        self.coach.on_frame(result)
         self._collect_notices()
         self.stats.analyze_ms.append((self.clock() - t0) * 1000.0)
         lm = image if person else None
-        self._draw_and_show(cap.bgr, lm, shown, banner, cap)
+        self._draw_and_show(cap.bgr, lm, result, banner, cap)
 
     def _draw_and_show(self, bgr: np.ndarray, lm: np.ndarray | None, result: FrameResult,
                        banner: str | None, cap: Captured | None) -> None:
@@ -926,21 +836,19 @@ class LiveSession:
         self._draw_and_show(bgr, lm, result, None, None)
 
     def _reset_set(self, t: float) -> None:
-        self._done_segments = []
-        self._segment = self._new_segment(self.side, t)
+        self.analyzer = self._new_analyzer()
+        self._last = None
         self._t, self._image, self._world = [], [], []
         self._set_notes = [f"set reset at {t:.1f} s: earlier reps discarded"]
         self.coach.reset()
         self.guide.reset()
 
     def _switch_side(self, t: float) -> None:
-        last = self._segment.last
+        last = self._last
         current = self.side if self.side in ("left", "right") else (last.working_side if last else "left")
         new = "right" if current == "left" else "left"
-        if self._segment.n_frames:
-            self._done_segments.append(self._segment)
         self.side = new
-        self._segment = self._new_segment(new, t)
+        self.analyzer.set_side(new)
         self._set_notes.append(f"working side set to {new} at {t:.1f} s (key s)")
         self._event("key", key="side", side=new)
         self._set_notice(f"Working side: {new} (s to switch).")
@@ -997,18 +905,12 @@ class LiveSession:
                            interrupted=interrupted)
 
     def _report(self, partial: bool) -> tuple[SetReport | None, FormcheckError | None]:
-        segments = [s for s in self._done_segments + [self._segment] if s.n_frames]
-        parts: list[SetReport] = []
-        failure: FormcheckError | None = None
-        for seg in segments:
-            try:
-                parts.append(seg.analyzer.finish())
-            except NoPersonError as exc:
-                failure = failure or exc
-        if not parts:
-            if failure is None:
-                failure = NoPersonError(f"no frames were analysed from {self.source_name}: no report")
-            return None, failure
+        if not self._t:
+            return None, NoPersonError(f"no frames were analysed from {self.source_name}: no report")
+        try:
+            report = self.analyzer.finish()
+        except NoPersonError as exc:
+            return None, exc
         notes = list(self._set_notes)
         st = self.stats
         if st.frames_captured:
@@ -1016,7 +918,9 @@ class LiveSession:
                          f"({st.frames_dropped} dropped to keep up with the camera)")
         if partial and self.error is not None:
             notes.append(f"partial set: {self.error}")
-        return merge_reports(parts, notes), None
+        if not notes:
+            return report, None
+        return replace(report, warnings=report.warnings + tuple(notes)), None
 
     def _write_outputs(self, report: SetReport | None, partial: bool) -> dict[str, Path]:
         assert self.record_dir is not None
@@ -1125,5 +1029,5 @@ def open_live(*, camera: int = 0, source: str | Path | None = None, realtime: bo
 
 __all__ = [
     "Captured", "CvWindow", "DisplayError", "LatestFrame", "LiveOutcome", "LiveSession", "LiveStats",
-    "Recorder", "SetupGuide", "check_display", "merge_reports", "open_live", "setup_issues",
+    "Recorder", "SetupGuide", "check_display", "open_live", "setup_issues",
 ]

@@ -28,8 +28,7 @@ from formcheck import live as live_mod
 from formcheck.errors import NoPersonError, VideoError
 from formcheck.landmarks import LandmarkSeries, empty_frame
 from formcheck.live import (
-    READY_TEXT, DisplayError, LatestFrame, LiveSession, SetupGuide, check_display, merge_reports,
-    setup_issues,
+    READY_TEXT, DisplayError, LatestFrame, LiveSession, SetupGuide, check_display, setup_issues,
 )
 from formcheck.report import Fault, FrameResult, Rep
 from formcheck.speech import CommandSpeaker, SilentSpeaker, SpeechCoach, make_speaker
@@ -272,19 +271,36 @@ def test_key_r_resets_the_set():
     assert speaker.said == ["one", "two", "New set", "one"]
 
 
-def test_key_s_switches_the_side_for_the_following_reps(tmp_path):
+def test_key_s_switches_the_side_for_the_following_reps(tmp_path, overlay_calls):
     # The user fixed --side left; the athlete switches legs after rep 2 and presses s.
     series, truth = synth(reps=4, switch_side_after=2)
     press = frame_at(series, truth.reps[1].end_s + 0.5)  # during the switch pause
     session, _, speaker = make_session(series, keys={press: "s"}, side="left", record_dir=tmp_path,
                                        exercise="single-leg-hip-thrust")
+    analyzer = session.analyzer
     outcome = session.run()
+    assert session.analyzer is analyzer  # the switch tells the set's analyzer; no new one
+    # live: the counts per side go on from where they were, the following reps are right
+    results = {c["result"].frame: c["result"] for c in overlay_calls}  # one analyzer: frame = set frame
+    assert sorted(results) == list(range(len(series)))
+    assert results[press].reps_by_side == {"left": 2} and results[press].working_side == "left"
+    assert results[press + 1].working_side == "right"
+    last = results[len(series) - 1]
+    assert last.reps_by_side == {"left": 2, "right": 2} and last.rep_count == 4
+    reps = [e for e in outcome.events if e["kind"] == "rep"]
+    assert [(e["count"], e["side"], e["side_count"]) for e in reps] == [
+        (1, "left", 1), (2, "left", 2), (3, "right", 1), (4, "right", 2)]
+    assert [e.get("side") for e in outcome.events if e["kind"] == "key"] == ["right"]
+    # the report: the same reps, and a note of the switch
     rep = outcome.report
     assert rep.reps_by_side == {"left": 2, "right": 2}
     assert [r.index for r in rep.reps] == [1, 2, 3, 4]
+    assert [r.side for r in rep.reps] == ["left", "left", "right", "right"]
     assert rep.working_side == "left+right"
+    assert any("working side set to right" in w for w in rep.warnings)
     assert speaker.said == ["one", "two", "Right side", "one", "two"]
-    # merged frame indices still index the merged per-frame table and the saved landmarks
+    # one analyzer: frame indices are the set's frames; they index the per-frame table and the
+    # saved landmarks alike
     table = rep.frames_table
     assert len(table["t_s"]) == rep.frames_total == len(series)
     for r in rep.reps:
@@ -527,15 +543,6 @@ def test_espeak_ng_synthesises_offline(tmp_path):
                    capture_output=True, timeout=30)
     data = wav.read_bytes()
     assert data[:4] == b"RIFF" and len(data) > 20000  # about a second of 22 kHz speech
-
-
-# ------------------------------------------------------------------------------ report merging
-def test_merge_of_one_report_is_that_report():
-    series, _ = synth(reps=2)
-    from formcheck.analyzer import analyze_series
-
-    report = analyze_series(series)
-    assert merge_reports([report]) is report
 
 
 # ------------------------------------------------------------------------------ display (Xvfb)
