@@ -371,7 +371,7 @@ class Analyzer:
         if view.view == "unknown" or view.confidence < 0.35:
             out.append(f"camera view uncertain ({view.view}, confidence {view.confidence:.2f})")
         if any(w.closed_at_top for w in windows):
-            out.append("the clip ends at the top: the last descent was not seen")
+            out.append("the clip ends before the last descent was complete: its tempo is not judged")
         if getattr(self, "_ignored", 0):
             out.append(f"{self._ignored} movement(s) with straight legs ignored (set-up, not reps)")
         if self.exercise_arg == "auto" and why:

@@ -29,7 +29,7 @@ class RepWindow:
     knee_at_peak_deg: float
     counted: bool
     opened_at_top: bool = False
-    closed_at_top: bool = False  # the data ended before the descent
+    closed_at_top: bool = False  # the data ended before the descent was complete
 
 
 @dataclass
@@ -150,7 +150,10 @@ class Segmenter:
         out: list[RepWindow] = []
         p = self.pending
         if self.state == "down" and p is not None and p.decided is not None:
-            out.append(self._close(self.bot_i))
+            # Ended mid-descent (a cut or truncated clip): the descent's length is unknown.
+            base = p.start_hip if np.isfinite(p.start_hip) else self.set_min
+            reached = self.bot_hip <= base + self.cfg["bottom_band_frac"] * (p.peak_hip - base)
+            out.append(self._close(self.bot_i, closed_at_top=not reached))
         elif self.state == "up" and p is not None and not p.opened_at_top:
             if self._decide(p) is not None:
                 out.append(self._close(self.last_valid_i, closed_at_top=True))

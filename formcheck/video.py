@@ -34,8 +34,12 @@ import time
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-import cv2
-import numpy as np
+# FFmpeg's decoder log (e.g. "Invalid NAL unit size" on a truncated file) goes straight to
+# stderr; VideoSource reports truncation in its warnings instead. Must be set before cv2 loads.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
 
 from ._stdio import native_stderr_silenced as _native_stderr_silenced
 from .errors import InputError, VideoError
@@ -127,7 +131,9 @@ class VideoSource:
         self._capture: cv2.VideoCapture | None = None
 
     def _open_capture(self) -> cv2.VideoCapture:
-        with _opencv_log_level(cv2.utils.logging.LOG_LEVEL_SILENT):
+        # FFmpeg's own log ("error reading header") bypasses OpenCV's level: silence fd 2 too,
+        # our VideoError says what went wrong in one line.
+        with _opencv_log_level(cv2.utils.logging.LOG_LEVEL_SILENT), _native_stderr_silenced():
             cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         if not cap.isOpened():
             cap.release()

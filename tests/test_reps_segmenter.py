@@ -82,3 +82,12 @@ def test_long_gap_abandons_a_rising_rep():
     hip[k: k + 60] = np.nan  # 2 s out of frame during the first rise
     wins = run(t, hip)
     assert sum(w.counted for w in wins) == 2
+
+
+def test_clip_cut_mid_descent_leaves_the_descent_unjudged():
+    t, hip = trace([180] * 2)
+    peak2 = int(np.flatnonzero(hip >= 179.9)[-1])
+    cut = peak2 + 12  # part-way down the second descent
+    wins = run(t[:cut], hip[:cut])
+    assert sum(w.counted for w in wins) == 2
+    assert not wins[0].closed_at_top and wins[1].closed_at_top
