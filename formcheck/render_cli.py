@@ -8,7 +8,6 @@ rules), render, and print what was written. Register it with ``app.command("rend
 from __future__ import annotations
 
 import shlex
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -89,7 +88,40 @@ def _parse_overrides(items: list[str]) -> dict[int, dict]:
     return out
 
 
+def _canonical_command(ctx: typer.Context | None) -> str | None:
+    """``formcheck render`` with every option that differs from its default: re-running it
+    reproduces the clip (recorded in the truth JSON)."""
+    if ctx is None or getattr(ctx, "command", None) is None:
+        return None
+    parts = ["formcheck", "render"]
+    for param in ctx.command.params:
+        if not getattr(param, "opts", None) or param.name not in ctx.params:
+            continue
+        value, default = ctx.params[param.name], param.default
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(default, Enum):
+            default = default.value
+        if isinstance(value, (list, tuple)):
+            if list(value) == list(default or []):
+                continue
+            for v in value:
+                parts += [param.opts[0], shlex.quote(str(v))]
+            continue
+        if value == default:
+            continue
+        if getattr(param, "is_flag", False):
+            if getattr(param, "secondary_opts", None) and not value:
+                parts.append(param.secondary_opts[0])
+            else:
+                parts.append(param.opts[0])
+            continue
+        parts += [param.opts[0], shlex.quote(str(value))]
+    return " ".join(parts)
+
+
 def render(
+    ctx: typer.Context,
     out: Path = typer.Option(Path("formcheck-render"), help="Output folder (created if missing)."),
     name: Optional[str] = typer.Option(None, help="File name stem (default: from exercise, side and view)."),
     exercise: RenderExercise = typer.Option(RenderExercise.single_leg_hip_thrust, help="Exercise."),
@@ -165,7 +197,7 @@ def render(
         stem = name or f"{exercise.value}_{side.value}_{view.value}"
         if not stem or "/" in stem or stem.startswith("."):
             raise ConfigError(f"--name must be a plain file name stem, got {stem!r}")
-        command = "formcheck " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["render"] else None
+        command = _canonical_command(ctx)
         try:
             clip = render_clip(params, camera, out, stem, fps=fps, duration_s=duration, options=options,
                                save_landmarks=landmarks, command=command)
