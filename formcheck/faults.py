@@ -68,34 +68,41 @@ def _contiguous_around(mask: np.ndarray, center: int) -> tuple[int, int]:
 
 
 def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile) -> RepTiming:
-    """Concentric, hold and eccentric from the hip trace of one rep window."""
+    """Concentric, hold and eccentric from the hip trace of one rep window.
+
+    The hold is the time within the no_top_hold band of the peak. The concentric and eccentric
+    run between the tempo bands, tight ones (``reps.tempo_*``) so that a smooth movement's slow
+    start and finish count: from the last frame near the bottom to the first near the peak, and
+    from the last near the peak to the first back near the bottom.
+    """
     band = profile.fault("no_top_hold")["band_deg"]
-    frac = profile.reps["bottom_band_frac"]
+    tempo_top = profile.reps["tempo_top_band_deg"]
+    frac = profile.reps["tempo_bottom_band_frac"]
     s, p, e = w.start_frame, w.peak_frame, w.end_frame
     seg = hip[s:e + 1]
-    near_top = np.isfinite(seg) & (seg >= w.peak_hip_deg - band)
-    lo, hi = _contiguous_around(near_top, p - s)
+    finite = np.isfinite(seg)
+    lo, hi = _contiguous_around(finite & (seg >= w.peak_hip_deg - band), p - s)
     top_start, top_end = s + lo, s + hi
     hold_s = float(t_s[top_end] - t_s[top_start])
-    # Concentric: from the last frame near the starting bottom to the start of the top.
+    near_peak = np.flatnonzero(finite & (seg >= w.peak_hip_deg - tempo_top))
+    up_end, down_start = s + int(near_peak[0]), s + int(near_peak[-1])
+
+    def near_bottom(a: int, b: int, base: float) -> np.ndarray:
+        part = hip[a:b + 1]
+        return a + np.flatnonzero(np.isfinite(part) & (part <= base + frac * (w.peak_hip_deg - base)))
+
     if w.opened_at_top:
         conc_start, concentric_s = s, float("nan")
     else:
-        base = hip[s]
-        thr = base + frac * (w.peak_hip_deg - base)
-        pre = hip[s:top_start + 1]
-        low = np.flatnonzero(np.isfinite(pre) & (pre <= thr))
-        conc_start = s + int(low[-1]) if low.size else s
-        concentric_s = float(t_s[top_start] - t_s[conc_start])
+        low = near_bottom(s, up_end, hip[s])
+        conc_start = int(low[-1]) if low.size else s
+        concentric_s = float(t_s[up_end] - t_s[conc_start])
     if w.closed_at_top:
         ecc_end, eccentric_s = e, float("nan")
     else:
-        base = hip[e]
-        thr = base + frac * (w.peak_hip_deg - base)
-        post = hip[top_end:e + 1]
-        low = np.flatnonzero(np.isfinite(post) & (post <= thr))
-        ecc_end = top_end + int(low[0]) if low.size else e
-        eccentric_s = float(t_s[ecc_end] - t_s[top_end])
+        low = near_bottom(down_start, e, hip[e])
+        ecc_end = int(low[0]) if low.size else e
+        eccentric_s = float(t_s[ecc_end] - t_s[down_start])
     return RepTiming(conc_start, top_start, top_end, ecc_end, concentric_s, hold_s, eccentric_s)
 
 
@@ -322,7 +329,9 @@ def assessable(profile: Profile, view: str) -> tuple[set[str], list[NotAssessed]
         if fam in profile.fault(code)["views"]:
             ok.add(code)
         else:
-            skipped.append(NotAssessed(code, _view_reason(code, fam)))
+            cfg = profile.fault(code)
+            reason = cfg.get("not_judged_reason") if not cfg["views"] else None
+            skipped.append(NotAssessed(code, reason or _view_reason(code, fam)))
     return ok, skipped
 
 

@@ -51,15 +51,18 @@ FAULT_CASES = [
     ("free_foot_touch", "side_left", {"free_foot_touch": True}, "free_leg_position"),
     ("fast_descent", "side_left", {"eccentric_s": 0.2}, "fast_descent"),
     ("clean_front", "front", {}, None),
-    ("unlevel_front", "front", {"pelvic_drop_deg": 14.0}, "unlevel_hips"),
-    ("fast_descent_front", "front", {"eccentric_s": 0.2}, "fast_descent"),
+    ("clean_front_two_leg", "front", {"exercise": "hip_thrust"}, None),
+    ("unlevel_front_two_leg", "front", {"exercise": "hip_thrust", "pelvic_drop_deg": 10.0}, "unlevel_hips"),
+    ("unlevel_back_two_leg", "back", {"exercise": "hip_thrust", "pelvic_drop_deg": 10.0}, "unlevel_hips"),
+    ("fast_descent_oblique", "oblique", {"eccentric_s": 0.2}, "fast_descent"),
+    ("fast_descent_front_not_judged", "front", {"eccentric_s": 0.2}, None),
 ]
 
 
 @pytest.mark.parametrize("name, view, params, expected", FAULT_CASES, ids=[c[0] for c in FAULT_CASES])
 def test_each_fault_detected_when_injected_and_only_then(name, view, params, expected):
     m, s = series_for(view, noise_px=1.0, seed=1, **params)
-    report = analyze_series(s, exercise="single-leg-hip-thrust")
+    report = analyze_series(s, exercise=params.get("exercise", "single_leg_hip_thrust").replace("_", "-"))
     assert report.rep_count == m.rep_count
     found = codes(report)
     if expected is None:
@@ -183,13 +186,21 @@ def test_view_classified(view, expected):
 
 
 def test_views_say_what_they_cannot_judge():
-    _, side = series_for("side_left")
-    _, front = series_for("front")
+    _, side = series_for("side_left", exercise="hip_thrust")
+    _, front = series_for("front", exercise="hip_thrust")
     side_na = {n.code for n in analyze_series(side).not_assessed}
     front_na = {n.code for n in analyze_series(front).not_assessed}
     assert side_na == {"unlevel_hips"}
     assert {"incomplete_hip_extension", "neck_hyperextension", "foot_placement"} <= front_na
     assert "unlevel_hips" not in front_na
+
+
+def test_single_leg_hip_level_is_not_judged_and_says_why():
+    _, front = series_for("front", pelvic_drop_deg=14.0)
+    report = analyze_series(front)
+    reason = next(n.reason for n in report.not_assessed if n.code == "unlevel_hips")
+    assert "lifted thigh" in reason
+    assert "unlevel_hips" not in codes(report)
 
 
 # -- one analyzer, two drivers ------------------------------------------------------------

@@ -111,3 +111,25 @@ def test_profile_command_prints_a_loadable_profile(tmp_path):
     res = run("profile", "glute-bridge")
     assert res.exit_code == 0
     assert "extends" in res.output and "foot_placement" in res.output
+
+
+SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[1] / "samples" / "slht_left_good.mp4"
+
+
+@pytest.mark.mediapipe
+def test_truncated_video_is_analysed_as_far_as_it_goes_and_says_so(tmp_path):
+    data = SAMPLE.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: int(len(data) * 0.57)])
+    import subprocess
+    import sys
+
+    # a real process: native libraries write to file descriptor 2, which CliRunner cannot see
+    proc = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyze", str(cut), "--out",
+                           str(tmp_path / "out"), "--no-annotate", "-q"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "truncated" in proc.stdout and "descent was complete" in proc.stdout
+    assert "Reps: 2" in proc.stdout
+    assert proc.stderr.strip() == ""  # no FFmpeg or MediaPipe noise
+    data = json.loads((tmp_path / "out" / "cut.json").read_text())
+    assert any("truncated" in w for w in data["warnings"])
