@@ -292,7 +292,11 @@ def _rule_free_leg(ctx: RuleContext) -> list[Fault]:
         free_up[: lifted[0]] = np.nan
     else:
         free_up = np.full_like(free_up, np.nan)
-    down = np.isfinite(free_up) & (free_up < cfg["touch_down_tl"])
+    # Mid-rep only: putting the foot down at the bottom (to switch legs, or to end) is no fault.
+    hip = ctx.m["hip_deg"][a:b + 1]
+    low_hip = min(ctx.m["hip_deg"][ctx.tm.start], ctx.m["hip_deg"][ctx.tm.end])
+    mid_rep = np.isfinite(hip) & (hip > low_hip + ctx.p.reps["bottom_band_frac"] * (ctx.w.peak_hip_deg - low_hip))
+    down = mid_rep & np.isfinite(free_up) & (free_up < cfg["touch_down_tl"])
     dur, i, _ = _longest_run(down, ctx.t[a:b + 1])
     if dur >= cfg["min_touch_s"] and not out:
         out.append(ctx.fault("free_leg_position", "fault", float(free_up[i]), cfg["touch_down_tl"], a + i,

@@ -157,6 +157,7 @@ def test_switching_legs_gives_per_side_counts():
     _, s = series_for(reps=5, switch_side_after=3, working_side="left", noise_px=1.0)
     report = analyze_series(s)
     assert report.reps_by_side == {"left": 3, "right": 2}
+    assert codes(report) == set()  # putting the free foot down at the bottom to switch is no fault
 
 
 @pytest.mark.parametrize(
