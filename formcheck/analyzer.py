@@ -335,7 +335,8 @@ class Analyzer:
             frames_total=int(t.size), frames_with_person=n_person,
             duration_s=float(t[-1] - t[0]) if t.size > 1 else 0.0, warnings=tuple(warnings_),
             view_confidence=view.confidence, exercise_source=exercise_source, profile=profile.origin,
-            camera_advice=camera_advice(view.view), frames_table=table,
+            camera_advice=camera_advice(view.view, {c: profile.fault(c)["views"] for c in profile.enabled_faults()}),
+            frames_table=table,
         )
 
     def _near_leg(self, image: np.ndarray) -> int:

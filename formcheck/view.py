@@ -126,22 +126,30 @@ def shown_angles(view: str) -> tuple[str, ...]:
     return SHOWN_ANGLES.get(view_family(view), ())
 
 
-def camera_advice(view: str) -> tuple[str, ...]:
-    """How to film next time to judge what this view cannot."""
+# How to place the camera for each view family (for advice; no thresholds).
+_PLACEMENT = {
+    "side": "film side-on (camera at hip height, 2-3 m away, whole body in frame)",
+    "front": "film from your feet (camera on the floor about 2 m away, centred on your hips)",
+    "back": "film from behind your head (camera about 2 m away, looking along your body)",
+}
+
+
+def camera_advice(view: str, judged_in: dict[str, list[str]]) -> tuple[str, ...]:
+    """How to film next time to judge what this view cannot.
+
+    ``judged_in``: fault code -> the view families that can judge it (from the profile). Only
+    views that would actually add something are suggested, side-on first.
+    """
     fam = view_family(view)
-    if fam == "side":
-        return (
-            "Hip level cannot be seen side-on: for unlevel hips, film from your feet "
-            "(camera on the floor about 2 m away, centred on your hips).",
-        )
-    if fam in ("front", "back"):
-        return (
-            "Film side-on (camera at hip height, 2-3 m away, whole body in frame) to judge hip "
-            "extension, neck, elbows, foot placement and the free leg.",
-        )
-    if fam == "oblique":
-        return (
-            "Angles from an oblique view are less precise: turn the camera side-on for hip "
-            "extension and the neck, or film from your feet for hip level.",
-        )
-    return ("Keep the whole body in frame, side-on to the camera, in good light.",)
+    if fam == "unknown":
+        return ("Keep the whole body in frame, side-on to the camera, in good light.",)
+    missing = {code: fams for code, fams in judged_in.items() if fam not in fams and fams}
+    advice = []
+    for other in ("side", "front", "back"):
+        codes = [c for c, fams in missing.items() if other in fams]
+        if other == fam or not codes:
+            continue
+        what = ", ".join(c.replace("_", " ") for c in codes)
+        advice.append(f"To judge {what}: {_PLACEMENT[other]}.")
+        missing = {c: f for c, f in missing.items() if c not in codes}
+    return tuple(advice)

@@ -342,3 +342,20 @@ def test_set_side_relabels_the_following_reps_live_and_in_the_report():
     assert [r.side for r in report.reps] == ["left", "left", "right", "right"]
     with pytest.raises(Exception, match="unknown side"):
         an.set_side("middle")
+
+
+@pytest.mark.parametrize(
+    "view, exercise, expected",
+    [
+        ("side_left", "single_leg_hip_thrust", []),  # nothing another view could add
+        ("side_left", "hip_thrust", ["from your feet"]),  # hip level, from the feet
+        ("oblique", "single_leg_hip_thrust", ["side-on"]),
+        ("front", "hip_thrust", ["side-on"]),
+    ],
+)
+def test_camera_advice_suggests_only_views_that_add_something(view, exercise, expected):
+    _, s = series_for(view, exercise=exercise)
+    advice = analyze_series(s).camera_advice
+    assert len(advice) == len(expected)
+    for line, words in zip(advice, expected):
+        assert words in line
