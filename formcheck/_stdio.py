@@ -30,3 +30,39 @@ def native_stderr_silenced() -> Iterator[None]:
                 os.dup2(saved, 2)
     finally:
         os.close(saved)
+
+
+class QuietStderr:
+    """Keep file descriptor 2 on /dev/null between ``start()`` and ``stop()`` (idempotent).
+
+    For native start-up noise that arrives on a library's own thread at an unknown moment (in
+    MediaPipe's live mode, the first frame with a person). Callers bound the window and always
+    stop it before anything meant for the user is printed.
+    """
+
+    def __init__(self) -> None:
+        self._saved: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._saved is not None
+
+    def start(self) -> None:
+        if self._saved is not None:
+            return
+        try:
+            saved = os.dup(2)
+            with open(os.devnull, "wb") as devnull:
+                os.dup2(devnull.fileno(), 2)
+        except OSError:
+            return
+        self._saved = saved
+
+    def stop(self) -> None:
+        if self._saved is None:
+            return
+        saved, self._saved = self._saved, None
+        try:
+            os.dup2(saved, 2)
+        finally:
+            os.close(saved)

@@ -51,7 +51,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ._stdio import native_stderr_silenced
+from ._stdio import QuietStderr, native_stderr_silenced
 from .errors import ConfigError, InputError, ModelError
 from .landmarks import (
     LEFT_HIP, LEFT_SHOULDER, N_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER, LandmarkSeries, empty_frame,
@@ -137,6 +137,9 @@ def _landmarks_array(landmarks: Iterable[Any]) -> np.ndarray:
         out[i] = (lm.x, lm.y, lm.z, np.nan if vis is None else vis)
     return out
 
+
+_LIVE_QUIET_MAX_MS = 10_000  # never keep stderr quiet longer than this in live mode
+_LIVE_QUIET_AFTER_PERSON_MS = 1_000  # ... nor longer than this after the first person is found
 
 # A probe detection counts as a person only with its torso clearly seen and at least this
 # fraction of the largest person's size (half-detected shadows and plates are not people).
@@ -290,6 +293,11 @@ class PoseEstimator:
         self.probe_every = int(probe_every) if running_mode == "video" and num_poses == 1 else 0
         self._probe = None
         self._person_seen = False
+        # Live mode: MediaPipe logs its start-up lines from its own thread when the first person
+        # is found; keep stderr quiet from the first frame until shortly after that (bounded).
+        self._quiet = QuietStderr()
+        self._quiet_until_ms: int | None = None
+        self._person_seen_at_ms: int | None = None
         # Close before interpreter teardown even if the caller forgets (mediapipe's own __del__
         # fails noisily at exit).
         self._finalizer = weakref.finalize(self, self._landmarker.close)
@@ -377,6 +385,12 @@ class PoseEstimator:
             raise ModelError("submit() needs running_mode='live'; in 'video' mode use detect()")
         self._raise_callback_error()
         image, t = self._prepare(frame_bgr, t_ms)
+        if self._quiet_until_ms is None:
+            self._quiet_until_ms = t + _LIVE_QUIET_MAX_MS
+            self._quiet.start()
+        elif self._quiet.active and (t > self._quiet_until_ms or self._person_seen_at_ms is not None
+                                     and t > self._person_seen_at_ms + _LIVE_QUIET_AFTER_PERSON_MS):
+            self._quiet.stop()
         try:
             self._landmarker.detect_async(image, t)
         except (RuntimeError, ValueError) as exc:
@@ -392,6 +406,8 @@ class PoseEstimator:
         try:
             with self._lock:
                 self._latest = self._to_pose_result(result, int(timestamp_ms))
+                if self._latest.n_people and self._person_seen_at_ms is None:
+                    self._person_seen_at_ms = int(timestamp_ms)
         except Exception as exc:  # noqa: BLE001 - kept and re-raised on the caller's thread
             self._callback_error = exc
 
@@ -402,6 +418,7 @@ class PoseEstimator:
 
     # -- lifetime -----------------------------------------------------------------------------
     def close(self) -> None:
+        self._quiet.stop()
         if self._probe is not None:
             self._probe_finalizer()
         if self._finalizer is not None:
