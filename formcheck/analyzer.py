@@ -10,18 +10,18 @@ table, segmenter and rules that live uses, so there is no second copy of the rul
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import exercise as exercise_mod
 from .errors import ConfigError, NoPersonError
-from .faults import assessable, judge_rep, rep_timing, rep_side_and_variation, unmeasured
+from .faults import assessable, judge_rep, rep_timing, unmeasured
 from .kinematics import LegTracker
-from .landmarks import N_LANDMARKS, LandmarkSeries
+from .landmarks import LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, RIGHT_ANKLE, RIGHT_KNEE, LandmarkSeries
 from .measures import SMOOTHED, measure_table
 from .profile import EXERCISES, Profile, load_profile
-from .report import FrameResult, NotAssessed, Rep, SetReport
+from .report import FrameResult, Rep, SetReport
 from .reps import RepWindow, Segmenter
 from .smoothing import OneEuroFilter, smooth_offline
 from .view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
@@ -341,7 +341,6 @@ class Analyzer:
 
     def _near_leg(self, image: np.ndarray) -> int:
         """The better-seen leg label (0 left, 1 right): used when both feet are planted."""
-        from .landmarks import LEFT_ANKLE, LEFT_KNEE, RIGHT_ANKLE, RIGHT_KNEE
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             lv = np.nanmean(image[:, [LEFT_KNEE, LEFT_ANKLE], 3])
@@ -401,7 +400,6 @@ def _refine(win: RepWindow | None, m: dict[str, np.ndarray]) -> RepWindow | None
     if not np.isfinite(hip).any():
         return win
     k = win.start_frame + int(np.nanargmax(hip))
-    from dataclasses import replace
     return replace(win, peak_frame=k, peak_hip_deg=float(m["hip_deg"][k]), knee_at_peak_deg=float(m["knee_deg"][k]))
 
 
@@ -414,7 +412,6 @@ def reps_config(profile: Profile, view: str) -> dict:
 
 
 def _replace_side(rep: Rep, side: str) -> Rep:
-    from dataclasses import replace
     return replace(rep, side=side)
 
 
@@ -436,4 +433,4 @@ def analyze_series(series: LandmarkSeries, *, exercise: str = "auto", side: str 
     return an.finish()
 
 
-__all__ = ["Analyzer", "analyze_series", "NotAssessed", "rep_side_and_variation"]
+__all__ = ["Analyzer", "analyze_series"]

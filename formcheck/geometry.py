@@ -80,20 +80,3 @@ def line_angle_to_horizontal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def line_angle_to_vertical(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle of the a->b line against the vertical, degrees in [0, 90]."""
     return 90.0 - line_angle_to_horizontal(a, b)
-
-
-def tilt_between_lines(a1: np.ndarray, b1: np.ndarray, a2: np.ndarray, b2: np.ndarray) -> np.ndarray:
-    """Signed angle from line a2->b2 to line a1->b1 in the image plane, degrees in (-90, 90].
-
-    Positive when line 1 is rotated clockwise on screen (y down) relative to line 2.
-    """
-    d1 = b1 - a1
-    d2 = b2 - a2
-    ang1 = np.arctan2(d1[..., 1], d1[..., 0])
-    ang2 = np.arctan2(d2[..., 1], d2[..., 0])
-    diff = np.degrees(ang1 - ang2)
-    diff = (diff + 180.0) % 360.0 - 180.0
-    # Lines have no direction: fold into (-90, 90].
-    diff = np.where(diff > 90.0, diff - 180.0, diff)
-    diff = np.where(diff <= -90.0, diff + 180.0, diff)
-    return diff

@@ -17,14 +17,6 @@ from .landmarks import SIDE_JOINTS, NOSE
 
 # Planted-leg states per frame.
 LEFT_PLANTED, RIGHT_PLANTED, BOTH_PLANTED, UNKNOWN_LEGS = 0, 1, 2, 3
-LEG_STATE_NAMES = {LEFT_PLANTED: "left", RIGHT_PLANTED: "right", BOTH_PLANTED: "both", UNKNOWN_LEGS: "unknown"}
-
-MEASURE_NAMES = (
-    "hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
-    "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl", "elbow_below",
-    "free_foot_up_tl", "torso_len_px",
-)
-
 
 def _pts(points: np.ndarray, vis: np.ndarray, idx: int, min_vis: float) -> np.ndarray:
     p = points[:, idx, :].copy()

@@ -111,13 +111,6 @@ class LandmarkSeries:
         """(T,) bool: a person was found in the frame."""
         return ~np.all(np.isnan(self.image[:, :, 0]), axis=1)
 
-    def slice(self, start: int, stop: int) -> "LandmarkSeries":
-        return LandmarkSeries(
-            t_s=self.t_s[start:stop], image=self.image[start:stop], image_size=self.image_size,
-            world=None if self.world is None else self.world[start:stop], source=self.source,
-            meta=dict(self.meta),
-        )
-
     # -- .npz file format --------------------------------------------------------------
     def save_npz(self, path: str | Path) -> None:
         """Write atomically (temp file, then rename) so a killed run never leaves a half cache."""

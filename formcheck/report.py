@@ -16,9 +16,6 @@ import numpy as np
 
 from . import __version__
 
-SEVERITIES = ("warn", "fault")
-
-
 @dataclass(frozen=True)
 class Fault:
     """One fault on one rep, with the evidence that it happened."""

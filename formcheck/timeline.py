@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
-
 from .report import FrameResult, SetReport
 from .view import shown_angles
 
@@ -37,7 +35,3 @@ def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> It
             new_rep=tops[k - 1] if k and tops[k - 1].top_frame == i else None,
             targets_deg=targets_deg,
         )
-
-
-def nan_frame() -> np.ndarray:
-    return np.full((33, 4), np.nan)

@@ -55,8 +55,3 @@ def test_nan_propagates():
 def test_vectorised_over_frames():
     a = np.zeros((5, 2)); b = np.tile([1.0, 0.0], (5, 1)); c = np.tile([1.0, 1.0], (5, 1))
     assert np.allclose(g.joint_angle(a, b, c), 90.0)
-
-
-def test_tilt_between_lines():
-    assert g.tilt_between_lines(P([0.0, 0.0]), P([1.0, np.tan(np.radians(7))]), P([0.0, 0.0]), P([1.0, 0.0])) == pytest.approx(7.0)
-    assert g.tilt_between_lines(P([1.0, 0.0]), P([0.0, 0.0]), P([0.0, 0.0]), P([1.0, 0.0])) == pytest.approx(0.0)

@@ -917,7 +917,6 @@ def _evaluate(plan: _Plan, t: np.ndarray) -> dict[str, np.ndarray]:
     sf = -sw
     drop = np.deg2rad(tr["drop"])
     hw = b.hip_half_width_m
-    hip_w3 = np.column_stack([hip, sw * hw])
     hip_f2 = hip - 2.0 * hw * np.sin(drop)[:, None] * anterior
     hip_f3 = np.column_stack([hip_f2, sw * hw + sf * 2.0 * hw * np.cos(drop)])
     pelvis_tilt = sf * tr["drop"]
