@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, leg_geometry, leg_height_diff_tl,
-                         select_working)
+from .kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, leg_geometry,
+                         leg_height_diff_tl, select_working)
 from .profile import Profile
 from .view import HIDDEN_MEASURES, view_family
 
@@ -88,6 +88,8 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
         table["free_knee_deg"] = np.where(single, 180.0 - wlegs.knee[t, 1 - work], np.nan)
         table["neck_deg"] = wcommon["neck_deg"]
         table["pelvis_deg"] = wcommon["pelvis_deg"]
+    if world is not None:
+        table["elbow_deg"] = elbow_angle_3d(world, common["arm_pick"], min_vis)
     for name in HIDDEN_MEASURES.get(view_family(view), ()):
         table[name] = np.full(state.size, np.nan)
     return table
