@@ -273,7 +273,8 @@ class Analyzer:
         return m
 
     def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],
-                 view: str) -> tuple[list[RepWindow], list[str]]:
+                 view: str) -> tuple[list[RepWindow], list[str], int]:
+        """Rep windows, the display phase per frame, and how many straight-leg tops were ignored."""
         seg = Segmenter(reps_config(profile, view))
         windows: list[RepWindow] = []
         phases: list[str] = []
@@ -283,8 +284,7 @@ class Analyzer:
             windows.extend(closed)
             phases.append(phase)
         windows.extend(seg.finish())
-        self._ignored = seg.ignored
-        return windows, phases
+        return windows, phases, seg.ignored
 
     def finish(self) -> SetReport:
         """Analyse the whole buffered set and return its report."""
@@ -301,7 +301,7 @@ class Analyzer:
         preferred = {"left": 0, "right": 1}.get(self.side_arg, near)
         profile = self.profile
         m = self._offline_table(profile, view.view, t, image, world, preferred)
-        windows, phases = self._segment(profile, t, m, view.view)
+        windows, phases, ignored = self._segment(profile, t, m, view.view)
         exercise, exercise_source, why = profile.name, "user", ""
         if self.exercise_arg == "auto":
             top = np.zeros(t.size, bool)
@@ -315,7 +315,7 @@ class Analyzer:
             if exercise != profile.name:
                 profile = load_profile(exercise, self.profile_path)
                 m = self._offline_table(profile, view.view, t, image, world, preferred)
-                windows, phases = self._segment(profile, t, m, view.view)
+                windows, phases, ignored = self._segment(profile, t, m, view.view)
         codes, not_assessed = assessable(profile, view.view)
         reps: list[Rep] = []
         partials: list[Rep] = []
@@ -326,7 +326,7 @@ class Analyzer:
             else:
                 partials.append(self._judge(len(partials) + 1, win, m, t, codes))
         not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
-        warnings_ = self._warnings(t, present, windows, view, why)
+        warnings_ = self._warnings(t, present, windows, view, why, ignored)
         table = self._frames_table(t, present, m, phases, reps)
         side = _working_side(reps)
         return SetReport(
@@ -348,7 +348,7 @@ class Analyzer:
         return 0 if not (rv > lv) else 1
 
     def _warnings(self, t: np.ndarray, present: np.ndarray, windows: list[RepWindow], view: ViewEstimate,
-                  why: str) -> list[str]:
+                  why: str, ignored: int) -> list[str]:
         out: list[str] = []
         missing = 1 - present.mean()
         if missing > 0.05:
@@ -372,8 +372,8 @@ class Analyzer:
             out.append(f"camera view uncertain ({view.view}, confidence {view.confidence:.2f})")
         if any(w.closed_at_top for w in windows):
             out.append("the clip ends before the last descent was complete: its tempo is not judged")
-        if getattr(self, "_ignored", 0):
-            out.append(f"{self._ignored} movement(s) with straight legs ignored (set-up, not reps)")
+        if ignored:
+            out.append(f"{ignored} movement(s) with straight legs ignored (set-up, not reps)")
         if self.exercise_arg == "auto" and why:
             out.append(f"exercise recognised from the video ({why}); set --exercise if it is wrong")
         return out
