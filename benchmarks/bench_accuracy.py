@@ -46,7 +46,7 @@ TEMPO = dict(concentric_s=0.8, hold_s=0.8, eccentric_s=1.2, bottom_pause_s=0.4, 
 SIDE_FAULTS = {
     "incomplete_hip_extension": lambda r: {"peak_hip_deg": r.uniform(148, 156)},   # >= 145: counted
     "back_hyperextension": lambda r: {"peak_hip_deg": r.uniform(205, 208)},     # < 210: the analysis cap
-    "neck_hyperextension": lambda r: {"neck_top_deg": r.uniform(-35, -25)},
+    "neck_hyperextension": lambda r: {"neck_top_deg": r.uniform(-45, -35)},
     "elbow_push": lambda r: {"elbow_push": r.uniform(0.9, 1.0)},
     # 0.26 s within 5 deg of the peak; a descent long enough not to read as fast (see README)
     "no_top_hold": lambda r: {"hold_s": 0.0, "concentric_s": 0.35, "eccentric_s": 0.9},
@@ -55,6 +55,12 @@ SIDE_FAULTS = {
     "fast_descent": lambda r: {"eccentric_s": r.uniform(0.18, 0.25)},
 }
 PARAM_OF_SET = ("knee_top_deg",)   # set-level only (not a rep override)
+# A head can only drop back past the torso line where nothing is under it: these clips put the
+# upper back on a narrow box, and raise the camera so the head shows over the near arm (a camera
+# level with the bench sees the arm, not the head: see README).
+SET_OF_FAULT = {
+    "neck_hyperextension": lambda r: ({"bench_depth_m": r.uniform(0.12, 0.16)}, {"height_m": r.uniform(0.95, 1.25)}),
+}
 
 
 def build_suite(seed: int, size: tuple[int, int]) -> list[dict]:
@@ -78,8 +84,10 @@ def build_suite(seed: int, size: tuple[int, int]) -> list[dict]:
         fps = r.choice([30.0, 30.0, 24.0])
         return cam, opts, fps
 
-    def add(name: str, family: str, view: str, params: dict, fault: str | None, yaw: float | None = None) -> None:
+    def add(name: str, family: str, view: str, params: dict, fault: str | None, yaw: float | None = None,
+            camera: dict | None = None) -> None:
         cam, opts, fps = nuisance(family)
+        cam.update(camera or {})
         cam["view"] = view
         if yaw is not None:
             cam["yaw_deg"] = yaw
@@ -100,7 +108,9 @@ def build_suite(seed: int, size: tuple[int, int]) -> list[dict]:
                 params = {"reps": 3, "rep_overrides": {2: kv}}
             else:
                 params = dict(kv)
-            add(f"side_{code}{'_rep2' if per_rep else ''}", "side", side_view(), params, code)
+            set_params, camera = SET_OF_FAULT[code](r) if code in SET_OF_FAULT else ({}, {})
+            params.update(set_params)
+            add(f"side_{code}{'_rep2' if per_rep else ''}", "side", side_view(), params, code, camera=camera)
     for _ in range(3):
         add("side_clean", "side", side_view(), {}, None)
     add("side_two_up_one_down", "side", side_view(), {"variation": "two_up_one_down"}, None)

@@ -153,6 +153,8 @@ def render(
     eccentric: float = typer.Option(1.5, help="Descent, seconds."),
     concentric: float = typer.Option(1.0, help="Rise, seconds."),
     bottom_pause: float = typer.Option(0.5, help="Pause at the bottom between reps, seconds."),
+    bench_depth: float = typer.Option(0.40, help="Bench (or box) depth from the edge under the shoulders, metres; "
+                                      "a narrow box (~0.14) lets a dropped head hang past it."),
     rep_override: List[str] = typer.Option([], help="Per-rep change, REP:KEY=VALUE[,KEY=VALUE], e.g. 2:peak_hip_deg=150. Repeatable."),
     setup: RenderSetup = typer.Option(RenderSetup.none, help="lie_flat: lie with straight legs first (not a rep)."),
     start_at_top: bool = typer.Option(False, "--start-at-top", help="The clip opens at the top of rep 1."),
@@ -181,7 +183,8 @@ def render(
                 peak_hip_deg=peak_hip, bottom_hip_deg=bottom_hip, knee_top_deg=knee_top, neck_top_deg=neck_top,
                 pelvic_drop_deg=pelvic_drop, elbow_push=elbow_push, free_leg_hip_deg=free_leg_hip,
                 free_foot_touch=free_foot_touch, setup=None if setup == RenderSetup.none else setup.value,
-                start_at_top=start_at_top, rep_overrides=_parse_overrides(rep_override), seed=seed,
+                start_at_top=start_at_top, rep_overrides=_parse_overrides(rep_override), bench_depth_m=bench_depth,
+                seed=seed,
             )
             camera = Camera(view=view.value, yaw_deg=yaw, yaw_offset_deg=yaw_offset, height_m=height,
                             distance_m=distance, fov_deg=fov, width=width, height=height_px)

@@ -32,9 +32,11 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "slht_back_hyperextension": ("hips pushed to 207 deg, arching past the line (profile fault above 200; the "
                                  "analysis caps readings at 210, see README)",
                                  f"--side right --view side_left {TEMPO} --peak-hip 207 --seed 4"),
-    "slht_neck_hyperextension": ("head dropped back to -30 deg at the top (fault below -10); camera raised to "
-                                 "1.2 m so the head shows over the near arm (see README: not yet detected)",
-                                 f"--side right --view side_right --height 1.2 {TEMPO} --neck-top -30 --seed 5"),
+    "slht_neck_hyperextension": ("head dropped back to -40 deg at the top (fault below -10): upper back on a narrow "
+                                 "box (0.14 m) so the head hangs past it, camera at 1.0 m so the head shows over "
+                                 "the near arm",
+                                 f"--side right --view side_right --height 1.0 --bench-depth 0.14 {TEMPO} "
+                                 "--neck-top -40 --seed 5"),
     "slht_elbow_push": ("elbows bent on the bench and pushing: elbow opens 45 deg, shoulders rise",
                         f"--side left --view side_left {TEMPO} --elbow-push 1.0 --seed 6"),
     "slht_no_top_hold": ("no pause at the top (0 s hold, 0.35 s up, 0.9 s down: 0.26 s within 5 deg of the peak)",

@@ -162,3 +162,25 @@ def test_a_rendered_clip_goes_through_mediapipe_with_the_truths_reps_and_fault(t
     sc = score_clip(res.report, truth)
     assert sc.reps_exact and len(sc.matched) == 2, sc.mismatches
     assert sc.faults_exact, sc.mismatches
+
+
+@pytest.mark.mediapipe
+def test_a_head_dropped_back_past_a_narrow_box_is_seen_by_mediapipe(tmp_path):
+    """A dropped head hangs past a narrow box (on a full-depth bench it would sink into the pad), and a
+    camera at 1 m sees it over the near arm: the clean rep passes, the dropped-head rep is flagged."""
+    from formcheck.pipeline import analyze_path
+    from formcheck.video import ffmpeg_available
+
+    if not ffmpeg_available():
+        pytest.skip("imageio-ffmpeg is not installed")
+    p = MotionParams(reps=2, working_side="right", concentric_s=0.8, hold_s=0.8, eccentric_s=1.2,
+                     bottom_pause_s=0.4, bench_depth_m=0.14, rep_overrides={2: {"neck_top_deg": -40.0}}, seed=5)
+    clip = render_clip(p, Camera("side_right", height_m=1.0, width=320, height=240), tmp_path, "neck", fps=24,
+                       options=RenderOptions(seed=5), save_landmarks=False)
+    truth = json.loads(clip.truth.read_text())
+    assert truth["expected"]["faults_by_rep"] == {"1": [], "2": ["neck_hyperextension"]}
+    assert truth["params"]["bench_depth_m"] == 0.14
+    res = analyze_path(clip.video, out_dir=tmp_path / "out", annotate=False, use_cache=False)
+    sc = score_clip(res.report, truth)
+    assert sc.reps_exact and len(sc.matched) == 2, sc.mismatches
+    assert sc.faults_exact, sc.mismatches

@@ -8,7 +8,8 @@ World frame (metres), fixed to the floor:
   (right-handed: x × y = z). The person's left joints (odd BlazePose indices) have z < 0.
 
 The person lies supine. On a bench (``hip_thrust``, ``single_leg_hip_thrust``) the shoulder joint
-pivots just above the bench edge at ``x = 0`` (the bench extends toward ``-x``, under the head);
+pivots just above the bench edge at ``x = 0`` (the bench extends ``bench_depth_m`` toward ``-x``,
+under the head; nothing stops the head, so a head dropped far back needs a narrow box to look real);
 on the floor (``glute_bridge``, ``single_leg_glute_bridge``) the shoulders rest on the floor.
 Feet are planted toward ``+x``.
 
@@ -221,6 +222,7 @@ class MotionParams:
     body: Body = field(default_factory=Body)
     scale: float = 1.0
     bench_height_m: float = 0.42
+    bench_depth_m: float = 0.40           # across the bench, from the edge under the shoulders back
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -276,6 +278,7 @@ class MotionParams:
         _check(isinstance(self.body, Body), f"body must be a Body, got {type(self.body).__name__}")
         _finite("scale", self.scale, 0.6, 1.4)
         _finite("bench_height_m", self.bench_height_m, 0.25, 0.7)
+        _finite("bench_depth_m", self.bench_depth_m, 0.08, 0.8)
         _check(isinstance(self.seed, (int, np.integer)) and not isinstance(self.seed, bool),
                f"seed must be an integer, got {self.seed!r}")
         object.__setattr__(self, "rep_overrides", self._normalize_overrides(self.rep_overrides))
@@ -1187,7 +1190,7 @@ def simulate(params: MotionParams | None = None, fps: float = 30.0, duration_s: 
     faults = [f for f in faults if f.rep in kept_idx]
     geo = plan.geo
     scene = Scene(support=geo.support, bench_edge_x_m=0.0 if geo.bench_h is not None else None,
-                  bench_height_m=geo.bench_h, shoulder_pivot_m=(float(geo.s0[0]), float(geo.s0[1])),
+                  bench_height_m=geo.bench_h, bench_depth_m=float(p.bench_depth_m), shoulder_pivot_m=(float(geo.s0[0]), float(geo.s0[1])),
                   foot_x_m=float(geo.ankle[0]))
     return Motion(params=p, fps=float(fps), t_s=t, joints_m=ev["joints"], truth=ev["truth"],
                   working_side=ev["side"], phase=ev["phase"], reps=tuple(kept),

@@ -170,7 +170,8 @@ def _room(zb: ZBuffer, motion: Motion, cam: Camera, light: np.ndarray, seed: int
                           (0.55, 0.56, 0.6)))
             boxes.append((np.array([x0 - 0.02, 0.0, zc - 0.05]), np.array([x1 + 0.02, 0.04, zc + 0.05]),
                           (0.4, 0.41, 0.45)))
-        boxes.append((np.array([x0 + 0.15, h - 0.16, -zl + 0.12]), np.array([x0 + 0.21, h - 0.08, zl - 0.12]),
+        xc = x0 + min(0.18, 0.5 * sc.bench_depth_m)  # the cross rail stays under a narrow pad
+        boxes.append((np.array([xc - 0.03, h - 0.16, -zl + 0.12]), np.array([xc + 0.03, h - 0.08, zl - 0.12]),
                       (0.5, 0.51, 0.55)))
     else:
         J = motion.joints_m
