@@ -128,7 +128,9 @@ def shown_angles(view: str) -> tuple[str, ...]:
 
 # How to place the camera for each view family (for advice; no thresholds).
 _PLACEMENT = {
-    "side": "film side-on (camera at hip height, 2-3 m away, whole body in frame)",
+    # about 1 m high: a camera level with the bench sees the near arm, not a dropped head (README)
+    "side": "film side-on (camera about 1 m high so your head shows over your near arm, 2-3 m away, "
+            "whole body in frame)",
     "front": "film from your feet (camera on the floor about 2 m away, centred on your hips)",
     "back": "film from behind your head (camera about 2 m away, looking along your body)",
 }
