@@ -48,7 +48,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
                             f"--side left --view side_left {TEMPO} --free-foot-touch --seed 9"),
     "slht_free_leg_low": ("free leg held low: hip angle 140 deg (flexion 40, fault outside 60-120)",
                           f"--side right --view side_right {TEMPO} --free-leg-hip 140 --seed 10"),
-    "slht_fast_descent": ("drops in 0.2 s (profile fault below 0.35 s)",
+    "slht_fast_descent": ("drops in 0.2 s (profile fault below 0.42 s between the tempo bands, ~0.5 s in full)",
                           f"--side left --view side_left {TEMPO} --eccentric 0.2 --seed 11"),
     "slht_unlevel_hips_front": ("free-side hip drops 14 deg at the top; camera low at the feet (0.45 m, as the "
                                 "analysis advises) (see README: not reliably detected)",
