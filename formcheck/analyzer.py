@@ -16,7 +16,7 @@ import numpy as np
 
 from . import exercise as exercise_mod
 from .errors import ConfigError, NoPersonError
-from .faults import assessable, judge_rep, rep_timing, unmeasured
+from .faults import RepSignal, assessable, judge_rep, rep_timing, unmeasured
 from .kinematics import LegTracker
 from .landmarks import LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, RIGHT_ANKLE, RIGHT_KNEE, LandmarkSeries
 from .measures import SMOOTHED, measure_table
@@ -83,12 +83,12 @@ class Analyzer:
         self._world.extend(series.world if series.world is not None else [None] * len(series))
 
     def _new_live(self) -> _Live:
-        sm, rp = self.profile.smoothing, self.profile.reps
+        sm = self.profile.smoothing
         ms = self.profile.measure
         return _Live(
             filt=OneEuroFilter(sm["live_min_cutoff_hz"], sm["live_beta"], reset_after_s=sm["max_gap_s"]),
             tracker=LegTracker(ms["free_leg_up_tl"], ms["free_leg_down_tl"]),
-            seg=Segmenter(rp), view=ViewEstimate("unknown", float("nan"), 0.0, None),
+            seg=Segmenter(reps_config(self.profile, "unknown")), view=ViewEstimate("unknown", float("nan"), 0.0, None),
             table={k: [] for k in SMOOTHED + ("elbow_below", "torso_len_px", "shoulder_up_px",
                                               "ankle_up_left_px", "ankle_up_right_px", "leg_state",
                                               "work_index", "free_foot_up_tl")},
@@ -114,7 +114,7 @@ class Analyzer:
         lv = self._live
         if i % LIVE_VIEW_EVERY == 0:
             lv.view = self._estimate_view(max(0, i - LIVE_VIEW_WINDOW), i + 1)
-            lv.seg.cfg = reps_config(self.profile, lv.view.view)
+            self._set_live_config(lv)
 
         person = bool(np.isfinite(image[:, 0]).any())
         torso_hist = np.asarray(lv.table["torso_len_px"][-LIVE_VIEW_WINDOW:], dtype=np.float64)
@@ -133,7 +133,8 @@ class Analyzer:
             if k not in SMOOTHED:
                 lv.table[k].append(float(raw[k][0]))
 
-        hip, knee = sm[SMOOTHED.index("hip_deg")], sm[SMOOTHED.index("knee_deg")]
+        sig = rep_signal(self.profile, lv.view.view)
+        hip, knee = sm[SMOOTHED.index(sig.name)], sm[SMOOTHED.index("knee_deg")]
         phase, closed, decided = lv.seg.step(i, float(t_s), float(hip), float(knee))
         new_rep = None
         if decided is not None or closed:
@@ -147,10 +148,9 @@ class Analyzer:
             a = max(0, min(starts) - LIVE_RESMOOTH_MARGIN)  # only the frames the reps cover
             for k in SMOOTHED:
                 m[k][a:] = smooth_offline(t_arr[a:], np.asarray(lv.raw[k][a:]), sigma_s=smc["offline_sigma_s"],
-                                          max_gap_s=smc["max_gap_s"],
-                                          spike_min_deg=smc["spike_min_deg"] if k != "shoulder_up_tl" else 0.2)
-            decided = _refine(decided, m)
-            closed = [_refine(w, m) for w in closed]
+                                          max_gap_s=smc["max_gap_s"], spike_min_deg=_spike_min(self.profile, k))
+            decided = _refine(decided, m, sig.name)
+            closed = [_refine(w, m, sig.name) for w in closed]
             codes, _ = assessable(self.profile, lv.view.view)
         if decided is not None and self.exercise_arg == "auto":
             self._reclassify_live(lv, m, decided)
@@ -159,7 +159,7 @@ class Analyzer:
             if decided.counted:
                 provisional = RepWindow(decided.start_frame, decided.peak_frame, i, decided.peak_hip_deg,
                                         decided.knee_at_peak_deg, True, decided.opened_at_top, closed_at_top=True)
-                rep = self._judge(len(lv.reps) + 1, provisional, m, t_arr, codes)
+                rep = self._judge(len(lv.reps) + 1, provisional, m, t_arr, codes, lv.view.view)
                 lv.reps.append(rep)
                 new_rep = rep
                 self._push_cues(lv, rep, t_s)
@@ -173,7 +173,7 @@ class Analyzer:
                 idx = next((k for k, r in enumerate(lv.reps)
                             if win.start_frame <= r.top_frame <= win.end_frame), None)
                 if idx is not None:
-                    full = self._judge(lv.reps[idx].index, win, m, t_arr, codes)
+                    full = self._judge(lv.reps[idx].index, win, m, t_arr, codes, lv.view.view)
                     shown = {f.code for f in lv.reps[idx].faults}
                     lv.reps[idx] = full
                     self._push_cues(lv, full, t_s, skip=shown)
@@ -192,17 +192,28 @@ class Analyzer:
     def _reclassify_live(self, lv: _Live, m: dict[str, np.ndarray], win: RepWindow) -> None:
         """Live with exercise auto: recognise the exercise from the tops seen so far, so that a
         floor bridge is judged by the bridge profile from its first rep on."""
-        top = np.zeros(m["hip_deg"].size, bool)
-        band = self.profile.reps["top_band_deg"]
+        sig = rep_signal(self.profile, lv.view.view)
+        x = m[sig.name]
+        top = np.zeros(x.size, bool)
+        band = reps_config(self.profile, lv.view.view)["top_band_deg"]
         for r in lv.reps:
-            top[r.start_frame:r.end_frame + 1] |= m["hip_deg"][r.start_frame:r.end_frame + 1] >= r.peak_hip_extension_deg - band
-        seg = m["hip_deg"][win.start_frame:win.end_frame + 1]
+            peak = float(np.nanmax(x[r.start_frame:r.end_frame + 1]))
+            top[r.start_frame:r.end_frame + 1] |= x[r.start_frame:r.end_frame + 1] >= peak - band
+        seg = x[win.start_frame:win.end_frame + 1]
         top[win.start_frame:win.end_frame + 1] |= seg >= win.peak_hip_deg - band
         name, _ = exercise_mod.classify(m, m["leg_state"].astype(np.int64), top,
                                         view_family(lv.view.view) == "side")
         if name != self.profile.name:
             self.profile = load_profile(name, self.profile_path)
-            lv.seg.cfg = reps_config(self.profile, lv.view.view)
+            self._set_live_config(lv)
+
+    def _set_live_config(self, lv: _Live) -> None:
+        """The live segmenter's settings for the current view and profile. A change of rep signal
+        (side-on hip angle <-> hip lift from the feet) starts a fresh segmenter: their units differ."""
+        cfg = reps_config(self.profile, lv.view.view)
+        if cfg["signal"] != lv.seg.cfg.get("signal", cfg["signal"]):
+            lv.seg = Segmenter(cfg)
+        lv.seg.cfg = cfg
 
     def set_side(self, side: str) -> None:
         """From the next frame on, label single-leg reps with this side ("auto" to detect again).
@@ -235,8 +246,9 @@ class Analyzer:
                 lv.cues.append((t_s + self.profile.reps["live_cue_s"], f.code, f.cue))
 
     def _judge(self, index: int, win: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
-               codes: set[str]) -> Rep:
-        rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), self.profile, codes)
+               codes: set[str], view: str) -> Rep:
+        sig = rep_signal(self.profile, view)
+        rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), self.profile, codes, sig)
         side = self._side_at(win.peak_frame)
         if side != "auto" and rep.side != "both":
             rep = _replace_side(rep, side)
@@ -269,7 +281,7 @@ class Analyzer:
         sm = profile.smoothing
         for k in SMOOTHED:
             m[k] = smooth_offline(t, m[k], sigma_s=sm["offline_sigma_s"], max_gap_s=sm["max_gap_s"],
-                                  spike_min_deg=sm["spike_min_deg"] if k != "shoulder_up_tl" else 0.2)
+                                  spike_min_deg=_spike_min(profile, k))
         return m
 
     def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],
@@ -278,7 +290,7 @@ class Analyzer:
         seg = Segmenter(reps_config(profile, view))
         windows: list[RepWindow] = []
         phases: list[str] = []
-        hip, knee = m["hip_deg"], m["knee_deg"]
+        hip, knee = m[rep_signal(profile, view).name], m["knee_deg"]
         for i in range(t.size):
             phase, closed, _ = seg.step(i, float(t[i]), float(hip[i]), float(knee[i]))
             windows.extend(closed)
@@ -306,7 +318,8 @@ class Analyzer:
         if self.exercise_arg == "auto":
             top = np.zeros(t.size, bool)
             for win in windows:
-                tm = rep_timing(win, t, m["hip_deg"], profile)
+                sig = rep_signal(profile, view.view)
+                tm = rep_timing(win, t, m[sig.name], profile, sig)
                 top[tm.top_start:tm.top_end + 1] = True
             if not top.any():
                 top = present
@@ -322,9 +335,9 @@ class Analyzer:
         self.profile = profile
         for win in sorted(windows, key=lambda w: w.peak_frame):
             if win.counted:
-                reps.append(self._judge(len(reps) + 1, win, m, t, codes))
+                reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view))
             else:
-                partials.append(self._judge(len(partials) + 1, win, m, t, codes))
+                partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view))
         not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
         warnings_ = self._warnings(t, present, windows, view, why, ignored)
         table = self._frames_table(t, present, m, phases, reps)
@@ -392,23 +405,59 @@ class Analyzer:
         return table
 
 
-def _refine(win: RepWindow | None, m: dict[str, np.ndarray]) -> RepWindow | None:
-    """The rep window's peak re-read from the zero-phase-smoothed hip trace."""
+def _refine(win: RepWindow | None, m: dict[str, np.ndarray], signal: str) -> RepWindow | None:
+    """The rep window's peak re-read from the zero-phase-smoothed rep signal."""
     if win is None:
         return None
-    hip = m["hip_deg"][win.start_frame:win.end_frame + 1]
-    if not np.isfinite(hip).any():
+    x = m[signal][win.start_frame:win.end_frame + 1]
+    if not np.isfinite(x).any():
         return win
-    k = win.start_frame + int(np.nanargmax(hip))
-    return replace(win, peak_frame=k, peak_hip_deg=float(m["hip_deg"][k]), knee_at_peak_deg=float(m["knee_deg"][k]))
+    k = win.start_frame + int(np.nanargmax(x))
+    return replace(win, peak_frame=k, peak_hip_deg=float(m[signal][k]), knee_at_peak_deg=float(m["knee_deg"][k]))
+
+
+def _lifts(profile: Profile, view: str) -> bool:
+    """Whether reps in this view are segmented on the hip's image lift (see ``[lift]``)."""
+    return view_family(view) in ("front", "back") and profile.lift["enabled"]
 
 
 def reps_config(profile: Profile, view: str) -> dict:
-    """The segmenter's settings for this view (the knee check is looser seen from the feet)."""
+    """The segmenter's settings for this view, in the unit of its rep signal (``signal``).
+
+    From the feet or the head the knee check is looser, and with ``[lift]`` enabled the
+    thresholds are the lift's (shoulder widths) under the segmenter's names. The lift's level
+    depends on the camera height, so it has no absolute floor: any top may count as a rep and
+    no single frame is known to be a top.
+    """
     cfg = dict(profile.reps)
+    cfg["signal"] = "hip_deg"
     if view_family(view) in ("front", "back"):
         cfg["max_knee_at_top_deg"] = cfg["front_max_knee_at_top_deg"]
+    if _lifts(profile, view):
+        lf = profile.lift
+        cfg.update(signal="hip_lift_sw", enter_rise_deg=lf["enter_rise_sw"], exit_drop_deg=lf["exit_drop_sw"],
+                   min_rise_deg=lf["min_rise_sw"], top_band_deg=lf["top_band_sw"],
+                   phase_speed_deg_s=lf["phase_speed_sw_s"], min_peak_hip_deg=-np.inf,
+                   start_top_min_hip_deg=np.inf)
     return cfg
+
+
+def rep_signal(profile: Profile, view: str) -> RepSignal:
+    """The measure reps are segmented and timed on in this view, with its bands."""
+    if _lifts(profile, view):
+        lf = profile.lift
+        return RepSignal("hip_lift_sw", lf["top_band_sw"], lf["tempo_top_band_sw"],
+                         profile.reps["tempo_bottom_band_frac"])
+    return RepSignal.hip(profile)
+
+
+def _spike_min(profile: Profile, measure: str) -> float:
+    """The offline spike filter's minimum jump, in the measure's unit."""
+    if measure == "shoulder_up_tl":
+        return 0.2
+    if measure == "hip_lift_sw":
+        return profile.lift["spike_min_sw"]
+    return profile.smoothing["spike_min_deg"]
 
 
 def _replace_side(rep: Rep, side: str) -> Rep:

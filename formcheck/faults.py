@@ -7,7 +7,7 @@ measure could not be taken, is reported as not assessed with the reason, never s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -67,17 +67,35 @@ def _contiguous_around(mask: np.ndarray, center: int) -> tuple[int, int]:
     return lo, hi
 
 
-def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile) -> RepTiming:
-    """Concentric, hold and eccentric from the hip trace of one rep window.
+@dataclass(frozen=True)
+class RepSignal:
+    """The per-frame measure reps are segmented and timed on, with its bands in its own unit.
+
+    Side-on and oblique it is the hip extension (degrees); from the feet or the head the hip's
+    image lift (shoulder widths, see ``[lift]`` in the profile)."""
+
+    name: str
+    hold_band: float  # within this of the peak = at the top (hold time, top window)
+    tempo_top_band: float  # tempo runs from/to within this of the peak
+    tempo_bottom_frac: float  # ... and within this fraction of the range of the bottom
+
+    @classmethod
+    def hip(cls, profile: Profile) -> "RepSignal":
+        return cls("hip_deg", profile.fault("no_top_hold")["band_deg"], profile.reps["tempo_top_band_deg"],
+                   profile.reps["tempo_bottom_band_frac"])
+
+
+def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile,
+               signal: RepSignal | None = None) -> RepTiming:
+    """Concentric, hold and eccentric from the rep signal's trace (``hip``) of one rep window.
 
     The hold is the time within the no_top_hold band of the peak. The concentric and eccentric
     run between the tempo bands, tight ones (``reps.tempo_*``) so that a smooth movement's slow
     start and finish count: from the last frame near the bottom to the first near the peak, and
     from the last near the peak to the first back near the bottom.
     """
-    band = profile.fault("no_top_hold")["band_deg"]
-    tempo_top = profile.reps["tempo_top_band_deg"]
-    frac = profile.reps["tempo_bottom_band_frac"]
+    sig = signal or RepSignal.hip(profile)
+    band, tempo_top, frac = sig.hold_band, sig.tempo_top_band, sig.tempo_bottom_frac
     s, p, e = w.start_frame, w.peak_frame, w.end_frame
     seg = hip[s:e + 1]
     finite = np.isfinite(seg)
@@ -334,16 +352,23 @@ def assessable(profile: Profile, view: str) -> tuple[set[str], list[NotAssessed]
             ok.add(code)
         else:
             cfg = profile.fault(code)
-            reason = cfg.get("not_judged_reason") if not cfg["views"] else None
+            # A profile's own reason replaces the generic one where it knows better: for every
+            # view when the fault is judged in none, and from the feet or the head otherwise.
+            own = not cfg["views"] or fam in ("front", "back")
+            reason = cfg.get("not_judged_reason") if own else None
             skipped.append(NotAssessed(code, reason or _view_reason(code, fam)))
     return ok, skipped
 
 
 def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
-              leg_state: np.ndarray, profile: Profile, codes: set[str]) -> Rep:
-    """Measure one rep window and apply every assessable rule to it."""
-    hip = m["hip_deg"]
-    tm = rep_timing(w, t_s, hip, profile)
+              leg_state: np.ndarray, profile: Profile, codes: set[str],
+              signal: RepSignal | None = None) -> Rep:
+    """Measure one rep window (found on ``signal``) and apply every assessable rule to it."""
+    sig = signal or RepSignal.hip(profile)
+    tm = rep_timing(w, t_s, m[sig.name], profile, sig)
+    if sig.name != "hip_deg":
+        # The rules and the report read the hip angle at the top the signal found.
+        w = replace(w, peak_hip_deg=float(m["hip_deg"][w.peak_frame]))
     side, variation, work = rep_side_and_variation(tm, leg_state)
     ctx = RuleContext(m, t_s, w, tm, profile, variation, work)
     faults: list[Fault] = []

@@ -172,6 +172,24 @@ def elbow_angle_3d(world: np.ndarray, pick: np.ndarray, min_vis: float) -> np.nd
     return np.stack(out, 1)[np.arange(world.shape[0]), pick]
 
 
+def hip_lift_sw(px: np.ndarray, vis: np.ndarray, min_vis: float, work: np.ndarray) -> np.ndarray:
+    """Mid-hip height above the working knee along image-up, in shoulder widths (image pixels).
+
+    The rep signal from the feet or the head: there the sagittal plane is seen edge-on, the hip
+    angle collapses to one image line and MediaPipe's 3D angle is 20-65 deg off, but the hips
+    still visibly rise toward the knee's line. The working knee (``work`` (T,) 0 left / 1 right),
+    not the mid-knee: a lifted free knee rises above the hips. The shoulders rest on the support,
+    so their image width is a stable scale that needs no history (live = offline).
+    """
+    L, R = SIDE_JOINTS["left"], SIDE_JOINTS["right"]
+    hp = _mid(px, vis, L["hip"], R["hip"], min_vis)
+    knees = np.stack([_pts(px, vis, L["knee"], min_vis), _pts(px, vis, R["knee"], min_vis)], axis=1)
+    kn = knees[np.arange(px.shape[0]), work]
+    width = np.linalg.norm(_pts(px, vis, L["shoulder"], min_vis) - _pts(px, vis, R["shoulder"], min_vis), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(width > 0, np.sum((hp - kn) * g.IMAGE_UP, axis=-1) / width, np.nan)
+
+
 def leg_height_diff_tl(legs: LegGeometry, torso_len: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return (legs.ankle_up_px[:, 0] - legs.ankle_up_px[:, 1]) / torso_len

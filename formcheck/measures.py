@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, leg_geometry,
+from .kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, hip_lift_sw, leg_geometry,
                          leg_height_diff_tl, select_working)
 from .profile import Profile
 from .view import HIDDEN_MEASURES, view_family
 
 SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
-            "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl")
+            "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl", "hip_lift_sw")
 
 
 def angle_source(view: str, profile: Profile, has_world: bool) -> str:
@@ -75,6 +75,7 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
         "torso_len_px": torso, "shoulder_up_px": common["shoulder_up"],
         "ankle_up_left_px": legs.ankle_up_px[:, 0], "ankle_up_right_px": legs.ankle_up_px[:, 1],
         "free_foot_up_tl": sel["free_foot_up_tl"], "leg_state": state, "work_index": sel["work_index"],
+        "hip_lift_sw": hip_lift_sw(px, vis, min_vis, sel["work_index"]),
     }
     ref = torso_ref_px if torso_ref_px else float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan
     table["shoulder_up_tl"] = common["shoulder_up"] / ref if ref and np.isfinite(ref) else np.full(state.size, np.nan)

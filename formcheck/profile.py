@@ -130,7 +130,7 @@ def _validate(data: dict[str, Any], where: str) -> None:
         for v in data["faults"][code]["views"]:
             if v not in VIEW_FAMILIES:
                 raise ConfigError(f"{where}: faults.{code}.views: unknown view {v!r}")
-    for section in ("reps", "smoothing"):
+    for section in ("reps", "smoothing", "lift"):
         for key, value in data[section].items():
             if isinstance(value, float) and value < 0:
                 raise ConfigError(f"{where}: {section}.{key} must not be negative")

@@ -7,6 +7,10 @@ count, and a floor bridge's small range is handled like a bench thrust's large o
 
 A rep: bottom -> concentric -> top (peak, hold) -> eccentric -> bottom. It is decided when the
 hips have clearly left the top; it is closed (its end known) when the next bottom is reached.
+
+The signal is the hip extension in degrees side-on; from the feet or the head it is the hips'
+image lift (``analyzer.reps_config`` puts that signal's thresholds under the same keys), so the
+``*_deg`` settings and ``peak_hip_deg`` are in the unit of whichever signal is fed.
 """
 
 from __future__ import annotations
