@@ -381,9 +381,14 @@ def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarra
                 continue
             faults.extend(rule(ctx))
     knee_top = _median(ctx.top("knee_deg"))
+    peak_hip = float(w.peak_hip_deg)
+    if sig.name != "hip_deg":
+        # From the feet or the head the angles point at the camera (20-65 deg off on rendered
+        # clips): a number in the report would read as a verdict, so none is given.
+        peak_hip = knee_top = float("nan")
     return Rep(
         index=index, start_s=float(t_s[tm.start]), top_s=float(t_s[w.peak_frame]), end_s=float(t_s[tm.end]),
-        side=side, variation=variation, peak_hip_extension_deg=float(w.peak_hip_deg),
+        side=side, variation=variation, peak_hip_extension_deg=peak_hip,
         knee_at_top_deg=knee_top, hold_s=tm.hold_s, concentric_s=tm.concentric_s, eccentric_s=tm.eccentric_s,
         start_frame=tm.start, top_frame=w.peak_frame, end_frame=tm.end,
         faults=tuple(sorted(faults, key=lambda f: FAULT_CODES.index(f.code))), counted=w.counted,

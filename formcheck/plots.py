@@ -15,8 +15,9 @@ import numpy as np
 
 from .errors import InputError
 from .report import Fault, SetReport
+from .view import view_family
 
-__all__ = ["plot_angles", "PLOT_SIZE_IN", "PLOT_DPI"]
+__all__ = ["plot_angles", "plotted_series", "PLOT_SIZE_IN", "PLOT_DPI"]
 
 PLOT_SIZE_IN = (14.0, 8.5)
 PLOT_DPI = 100  # a 1400 x 850 px PNG
@@ -94,6 +95,21 @@ def _value_at(t: np.ndarray, y: np.ndarray, t0: float) -> float:
     return float(np.interp(t0, t[ok], y[ok]))
 
 
+def plotted_series(report: SetReport) -> tuple[dict[str, np.ndarray | None], np.ndarray | None]:
+    """The angle columns to plot, and the hips' lift when it replaces them.
+
+    From the feet or the head the angles point at the camera (20-65 deg off on rendered clips) and
+    none is judged: the plot shows the signal the reps were counted on instead, and no angle at
+    all, so that nothing on the page reads as a verdict.
+    """
+    table = report.frames_table or {}
+    n = np.asarray(table.get("t_s", ()), dtype=np.float64).size
+    lift = _column(table, "hip_lift_sw", n)
+    if view_family(report.view) in ("front", "back") and lift is not None:
+        return {name: None for name in _SERIES_STYLE}, lift
+    return {name: _column(table, name, n) for name in _SERIES_STYLE}, None
+
+
 def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, float] | None = None) -> Path:
     """Write a PNG of the set's angles over time; return its path.
 
@@ -111,7 +127,8 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
     if t.ndim != 1:
         raise InputError(f"frames_table['t_s'] must be one-dimensional, got shape {t.shape}")
     n = t.size
-    cols = {name: _column(table, name, n) for name in _SERIES_STYLE}
+    cols, lift = plotted_series(report)
+    edge_on = lift is not None
 
     import sys
 
@@ -154,30 +171,35 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
     if report.partials:
         legend_extra.append(Patch(facecolor="white", edgecolor="#888888", hatch="//", label="partial (not counted)"))
 
-    hip = cols["hip_deg"]
+    hip = lift if edge_on else cols["hip_deg"]
     if hip is not None:
-        label, colour = _SERIES_STYLE["hip_deg"]
+        label, colour = ("hips above the knees", _SERIES_STYLE["hip_deg"][1]) if edge_on else _SERIES_STYLE["hip_deg"]
         ax_hip.plot(t, hip, color=colour, lw=2.4, label=label)
     else:
         ax_hip.text(0.5, 0.5, "no hip angle in this report", transform=ax_hip.transAxes,
                     ha="center", va="center", fontsize=15, color="#888888")
-    ax_hip.set_ylabel("hip extension (deg)", fontsize=14)
+    ax_hip.set_ylabel("hip lift (shoulder widths)" if edge_on else "hip extension (deg)", fontsize=14)
 
     lower = [c for c in ("knee_deg", "neck_deg", "pelvis_deg") if cols[c] is not None]
     for c in lower:
         label, colour = _SERIES_STYLE[c]
         ax_low.plot(t, cols[c], color=colour, lw=2.0, label=label)
-    if not lower:
+    if edge_on:
+        ax_low.text(0.5, 0.5, f"Seen from the {'feet' if view_family(report.view) == 'front' else 'head'}: "
+                    "reps are counted, angles are not judged.\nFilm side-on to judge them (see the report).",
+                    transform=ax_low.transAxes, ha="center", va="center", fontsize=15, color="#555555")
+        ax_low.set_yticks([])
+    elif not lower:
         ax_low.text(0.5, 0.5, "no knee or neck angle in this report", transform=ax_low.transAxes,
                     ha="center", va="center", fontsize=15, color="#888888")
-    ax_low.set_ylabel("angle (deg)", fontsize=14)
+    ax_low.set_ylabel("" if edge_on else "angle (deg)", fontsize=14)
     ax_low.set_xlabel("time (s)", fontsize=14)
 
     # Target and threshold lines, each on the panel that shows its series.
     line_styles = {"target": ("-", 1.8), "warn": ("--", 1.6), "fault": (":", 2.2)}
     for col, value, label, kind in _target_lines(report, targets_deg):
         ax = ax_hip if col == "hip_deg" else ax_low
-        if col != "hip_deg" and cols.get(col) is None:
+        if cols.get(col) is None:
             continue
         ls, lw = line_styles[kind]
         colour = _TARGET_COLOUR if kind == "target" else _FAULT_COLOUR

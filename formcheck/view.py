@@ -115,8 +115,10 @@ def _front_or_back(px: np.ndarray, depth: np.ndarray | None) -> str:
 # knee reads ~150 from the feet), and a wrong number on screen is worse than none.
 SHOWN_ANGLES = {
     "side": ("hip_deg", "knee_deg", "neck_deg"),
-    "front": ("pelvis_deg",),
-    "back": ("pelvis_deg",),
+    # none from the feet or the head: the angles point at the camera and MediaPipe's hip line does
+    # not follow the pelvis there (profiles), so a number on screen would mislead
+    "front": (),
+    "back": (),
     "oblique": (),
     "unknown": ("hip_deg", "knee_deg"),
 }

@@ -50,9 +50,15 @@ SAMPLES: dict[str, tuple[str, str]] = {
                           f"--side right --view side_right {TEMPO} --free-leg-hip 140 --seed 10"),
     "slht_fast_descent": ("drops in 0.2 s (profile fault below 0.42 s between the tempo bands, ~0.5 s in full)",
                           f"--side left --view side_left {TEMPO} --eccentric 0.2 --seed 11"),
-    "slht_unlevel_hips_front": ("free-side hip drops 14 deg at the top; camera low at the feet (0.45 m, as the "
-                                "analysis advises) (see README: not reliably detected)",
+    "slht_unlevel_hips_front": ("free-side hip drops 14 deg at the top; camera low at the feet (0.45 m): reps "
+                                "counted, hip level reported as not judged (MediaPipe's hips follow the lifted "
+                                "thigh)",
                                 f"--side left --view front --height 0.45 {TEMPO} --pelvic-drop 14 --seed 12"),
+    "hip_thrust_unlevel_hips_front": ("two-leg hip thrust, left hip drops 14 deg at the top; camera at the feet "
+                                      "1.3 m high so the pelvis is in plain view: reps counted on the hips' lift, "
+                                      "hip level reported as not judged (MediaPipe's hip line stays level)",
+                                      f"--exercise hip-thrust --view front --height 1.3 {TEMPO} --pelvic-drop 14 "
+                                      "--seed 12"),
     "slht_two_up_one_down": ("rise on both feet, lift the free leg at the top, lower on one leg",
                              f"--side left --view side_left --variation two-up-one-down {TEMPO} --seed 13"),
     "glute_bridge_good": ("two-leg glute bridge on the floor (a mat), good form",

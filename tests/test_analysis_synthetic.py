@@ -8,6 +8,7 @@ landmarks (optionally with noise, jitter, dropouts and leg-label swaps), then an
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -239,10 +240,11 @@ def test_reps_from_the_feet_or_head_count_on_the_image_lift_alone(view, exercise
         assert true.top_start_s - 0.3 <= found.top_s <= true.top_end_s + 0.3
 
 
-def test_a_rep_seen_from_the_feet_is_timed_and_reported_in_degrees():
+def test_a_rep_seen_from_the_feet_is_timed_but_gives_no_angle():
     m, s = series_for("front", noise_px=0.5, exercise="hip_thrust")
     rep = analyze_series(s, exercise="hip-thrust").reps[0]
-    assert 100.0 < rep.peak_hip_extension_deg < 220.0  # the hip angle at the top, not the lift
+    # angles point at the camera from there (20-65 deg off through MediaPipe): none is reported
+    assert math.isnan(rep.peak_hip_extension_deg) and math.isnan(rep.knee_at_top_deg)
     assert 0.4 < rep.hold_s < 1.6 and 0.3 < rep.concentric_s < 1.5 and 0.5 < rep.eccentric_s < 2.0
 
 

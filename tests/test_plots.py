@@ -140,3 +140,22 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 def test_importing_plots_does_not_import_matplotlib():
     code = "import sys, formcheck.plots; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize("view, edge_on", [("front", True), ("back", True), ("side", False), ("oblique", False)])
+def test_from_the_feet_or_head_the_plot_shows_the_lift_not_angles(tmp_path, view, edge_on):
+    """Angles are not judged from the feet or the head, so none is drawn there: a hip at 140 deg
+    under a 165 deg line would read as a verdict the report does not give."""
+    import dataclasses
+
+    rep = make_report(faults=False)
+    table = dict(rep.frames_table)
+    table["hip_lift_sw"] = np.clip((table["hip_deg"] - 110) / 100, 0, None)
+    rep = dataclasses.replace(rep, view=view, frames_table=table)
+    cols, lift = plots.plotted_series(rep)
+    if edge_on:
+        assert lift is not None and np.allclose(lift, table["hip_lift_sw"], equal_nan=True)
+        assert all(c is None for c in cols.values())
+    else:
+        assert lift is None and cols["hip_deg"] is not None and cols["knee_deg"] is not None
+    assert png_size(plot_angles(rep, tmp_path / "p.png", targets_deg={"hip_min_top": 165.0})) == EXPECTED_PX
