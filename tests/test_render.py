@@ -133,6 +133,7 @@ def test_render_command_writes_a_clip_and_records_its_command(tmp_path):
     (["--peak-hip", "300"], "peak_hip_deg"),
     (["--yaw", "30"], "--view oblique"),
     (["--noise", "-1"], "noise"),
+    (["--bench-depth", "0.01"], "bench_depth_m"),
     (["--rep-override", "2:nope=1"], "unknown key"),
     (["--reps", "2", "--rep-override", "5:peak_hip_deg=150"], "rep number"),
 ])
