@@ -87,14 +87,14 @@ ISSUE_TEXT = {
     "feet_out": "Feet out of frame: move the camera back or aim it lower.",
     "far": "Too far: move the camera closer (body fills under a third of the frame).",
     "close": "Too close: move the camera back.",
-    "front_view": ("Camera is along the body: turn it side-on to judge hip extension, neck, elbows, "
-                   "feet and free leg (this view only checks hip level)."),
+    "front_view": ("Camera is along the body: it only counts reps from here. Turn it side-on to judge "
+                   "hip extension, neck, elbows, feet and free leg."),
     "oblique_view": "Camera is at an angle: turn it side-on for exact hip and neck angles.",
 }
 # Order in which issues are listed (the first ones block everything else).
 ISSUE_ORDER = ("no_person", "dark", "head_out", "feet_out", "far", "close", "front_view", "oblique_view")
 MAX_ISSUES_SHOWN = 2
-READY_TEXT = "Ready: side-on, whole body in view. (Filmed from your feet, hip level is checked too.)"
+READY_TEXT = "Ready: side-on, whole body in view."
 # The ready message is hidden once the athlete moves (it would cover the body mid-rep).
 READY_PHASES = ("setup", "bottom", "unknown")
 

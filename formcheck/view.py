@@ -133,7 +133,9 @@ _PLACEMENT = {
     # about 1 m high: a camera level with the bench sees the near arm, not a dropped head (README)
     "side": "film side-on (camera about 1 m high so your head shows over your near arm, 2-3 m away, "
             "whole body in frame)",
-    "front": "film from your feet (camera on the floor about 2 m away, centred on your hips)",
+    # no shipped profile judges anything from here now; kept for profiles that enable hip level
+    # (camera raised: from the floor the knees hide the pelvis at the top)
+    "front": "film from your feet (camera about 1.3 m high, 2 m away, centred on your hips)",
     "back": "film from behind your head (camera about 2 m away, looking along your body)",
 }
 
