@@ -366,8 +366,9 @@ def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarra
     """Measure one rep window (found on ``signal``) and apply every assessable rule to it."""
     sig = signal or RepSignal.hip(profile)
     tm = rep_timing(w, t_s, m[sig.name], profile, sig)
-    if sig.name != "hip_deg":
-        # The rules and the report read the hip angle at the top the signal found.
+    on_lift = sig.name != "hip_deg"
+    if on_lift:
+        # The rules read the hip angle at the top the signal found.
         w = replace(w, peak_hip_deg=float(m["hip_deg"][w.peak_frame]))
     side, variation, work = rep_side_and_variation(tm, leg_state)
     ctx = RuleContext(m, t_s, w, tm, profile, variation, work)
@@ -382,7 +383,7 @@ def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarra
             faults.extend(rule(ctx))
     knee_top = _median(ctx.top("knee_deg"))
     peak_hip = float(w.peak_hip_deg)
-    if sig.name != "hip_deg":
+    if on_lift:
         # From the feet or the head the angles point at the camera (20-65 deg off on rendered
         # clips): a number in the report would read as a verdict, so none is given.
         peak_hip = knee_top = float("nan")
