@@ -6,7 +6,7 @@
 A suite of clips (varied exercise, side, faults, views side_left/side_right/oblique at several
 azimuths/front/back, camera heights, distances, fields of view, outfits, noise, blur,
 lighting, bystanders; all drawn from ``--seed``, printed so a run can be reproduced) goes
-through render -> ``formcheck.pose.PoseEstimator`` (MediaPipe, VIDEO mode) -> ``analyze_series``.
+through render -> ``formcheck.adapters.pose.PoseEstimator`` (MediaPipe, VIDEO mode) -> ``analyze_series``.
 The same motions also go through ``analyze_series`` on their exact landmarks ("oracle"):
 what the rules alone get, so each gap can be put on the pose model or on the rules.
 
@@ -144,10 +144,10 @@ def _mae(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
 
 
 def run_clip(spec: dict, via_video: bool = False) -> dict:
-    from formcheck.analyzer import analyze_series
-    from formcheck.errors import NoPersonError
-    from formcheck.landmarks import LandmarkSeries
-    from formcheck.pose import PoseEstimator
+    from formcheck.core.analyzer import analyze_series
+    from formcheck.core.errors import NoPersonError
+    from formcheck.core.landmarks import LandmarkSeries
+    from formcheck.adapters.pose import PoseEstimator
     from formcheck.synth.camera import Camera
     from formcheck.synth.landmarks import synth_series
     from formcheck.synth.motion import MotionParams, simulate
@@ -170,7 +170,7 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
     if via_video:
         import tempfile
 
-        from formcheck.video import VideoWriter, open_video
+        from formcheck.adapters.video import VideoWriter, open_video
         tmp = Path(tempfile.mkdtemp()) / "clip.mp4"
         with VideoWriter(tmp, motion.fps, (W, H)) as wr:
             for i in range(n):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from formcheck.analyzer import Analyzer, analyze_series
+from formcheck.core.analyzer import Analyzer, analyze_series
 from formcheck.synth.camera import Camera
 from formcheck.synth.landmarks import synth_series
 from formcheck.synth.motion import MotionParams, simulate

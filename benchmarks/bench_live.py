@@ -31,7 +31,7 @@ DEFAULT_CLIP = CLIPS / "hip_thrust_bench_side_7reps.mp4"
 def load_frames(path: Path, size: tuple[int, int], max_frames: int) -> list[np.ndarray]:
     import cv2
 
-    from formcheck.video import open_video
+    from formcheck.adapters.video import open_video
 
     frames = []
     with open_video(path) as video:
@@ -71,7 +71,7 @@ def ensure_display() -> subprocess.Popen | None:
 
 
 def pose_floor(frames: list[np.ndarray], model: str | None) -> tuple[float, float]:
-    from formcheck.pose import PoseEstimator
+    from formcheck.adapters.pose import PoseEstimator
 
     times = []
     with PoseEstimator(model_path=model, running_mode="video") as est:
@@ -96,9 +96,9 @@ def main() -> None:
     w, h = (int(v) for v in args.size.lower().split("x"))
     xvfb = ensure_display()
     try:
-        from formcheck.live import CvWindow, LatestFrame, LiveSession
-        from formcheck.pose import PoseEstimator
-        from formcheck.speech import SilentSpeaker, SpeechCoach
+        from formcheck.live.session import CvWindow, LatestFrame, LiveSession
+        from formcheck.adapters.pose import PoseEstimator
+        from formcheck.adapters.speech import SilentSpeaker, SpeechCoach
 
         frames = load_frames(args.clip, (w, h), 600)
         floor_med, floor_p90 = pose_floor(frames, args.model)

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from formcheck.pipeline import analyze_path
-from formcheck.pose import PoseEstimator
-from formcheck.video import open_video
+from formcheck.adapters.pose import PoseEstimator
+from formcheck.adapters.video import open_video
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "bridge_side_2reps.mp4"
 

@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from formcheck.pose import PoseEstimator, extract_landmarks  # noqa: E402
-from formcheck.video import VideoWriter, ffmpeg_available, open_video  # noqa: E402
+from formcheck.adapters.pose import PoseEstimator, extract_landmarks  # noqa: E402
+from formcheck.adapters.video import VideoWriter, ffmpeg_available, open_video  # noqa: E402
 
 DEFAULT_CLIP = REPO.parent / "shared" / "clips" / "bridge_side_2reps.mp4"
 

@@ -10,10 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analyzer import analyze_series
-from .errors import InputError
-from .landmarks import LandmarkSeries
-from .report import SetReport
+from formcheck.core.analyzer import analyze_series
+from formcheck.core.errors import InputError
+from formcheck.core.landmarks import LandmarkSeries
+from formcheck.core.report import SetReport
 
 VIDEO_EXTS = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 LANDMARK_EXTS = (".npz",)
@@ -61,8 +61,8 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, p
                 return cached
         except InputError:
             pass  # a damaged cache is simply rebuilt
-    from .pose import PoseEstimator, extract_landmarks
-    from .video import open_video
+    from formcheck.adapters.pose import PoseEstimator, extract_landmarks
+    from formcheck.adapters.video import open_video
 
     with open_video(path) as video, PoseEstimator(model_path=model) as estimator:
         bar = _progress_bar(path.name, video.frame_count) if progress else None
@@ -121,12 +121,12 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     # part-way never leaves a report beside a missing video. Each file is written atomically.
     outputs: dict[str, Path] = {}
     if annotate and is_video:
-        from .annotate import write_annotated
+        from formcheck.outputs.annotated_video import write_annotated
 
         outputs["video"] = write_annotated(path, series, report, out_dir / f"{stem}.annotated.mp4",
                                            profile_path=profile_path)
-    from .plots import plot_angles
-    from .profile import load_profile
+    from formcheck.outputs.plots import plot_angles
+    from formcheck.core.profile import load_profile
 
     targets = load_profile(report.exercise, profile_path).targets_deg()
     outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=targets)

@@ -76,7 +76,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
 def _app():
     import typer
 
-    from formcheck.render_cli import render
+    from formcheck.cli.render import render
 
     app = typer.Typer(add_completion=False)
     app.command()(render)

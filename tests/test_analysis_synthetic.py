@@ -13,8 +13,8 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.analyzer import Analyzer, analyze_series
-from formcheck.landmarks import LandmarkSeries
+from formcheck.core.analyzer import Analyzer, analyze_series
+from formcheck.core.landmarks import LandmarkSeries
 from formcheck.synth.camera import Camera
 from formcheck.synth.landmarks import synth_series
 from formcheck.synth.motion import MotionParams, simulate
@@ -324,7 +324,7 @@ def test_person_walking_out_mid_set_is_warned_and_reps_there_not_counted():
     world = None if s.world is None else s.world.copy()
     if world is not None:
         world[gone] = np.nan
-    from formcheck.landmarks import LandmarkSeries
+    from formcheck.core.landmarks import LandmarkSeries
     report = analyze_series(LandmarkSeries(s.t_s, image, s.image_size, world, "walkout"))
     assert report.rep_count == 3
     assert any("out of view" in w for w in report.warnings)
@@ -332,7 +332,7 @@ def test_person_walking_out_mid_set_is_warned_and_reps_there_not_counted():
 
 
 def test_several_people_reported_by_the_pose_stage_become_a_warning():
-    from formcheck.landmarks import LandmarkSeries
+    from formcheck.core.landmarks import LandmarkSeries
     _, s = series_for()
     s2 = LandmarkSeries(s.t_s, s.image, s.image_size, s.world, "crowd",
                         meta={"n_multi_person_frames": 4, "n_people_checked_frames": 10})

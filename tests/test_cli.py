@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from formcheck.cli import app
-from formcheck.landmarks import LandmarkSeries
+from formcheck.cli.app import app
+from formcheck.core.landmarks import LandmarkSeries
 from formcheck.synth.landmarks import synth_series
 from formcheck.synth.motion import MotionParams, simulate
 

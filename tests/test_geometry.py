@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from formcheck import geometry as g
+from formcheck.core import geometry as g
 
 P = np.array
 

@@ -24,14 +24,14 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from formcheck import live as live_mod
-from formcheck.errors import NoPersonError, VideoError
-from formcheck.landmarks import LandmarkSeries, empty_frame
-from formcheck.live import (
+from formcheck.live import session as live_mod
+from formcheck.core.errors import NoPersonError, VideoError
+from formcheck.core.landmarks import LandmarkSeries, empty_frame
+from formcheck.live.session import (
     READY_TEXT, DisplayError, LatestFrame, LiveSession, SetupGuide, check_display, setup_issues,
 )
-from formcheck.report import Fault, FrameResult, Rep
-from formcheck.speech import CommandSpeaker, SilentSpeaker, SpeechCoach, make_speaker
+from formcheck.core.report import Fault, FrameResult, Rep
+from formcheck.adapters.speech import CommandSpeaker, SilentSpeaker, SpeechCoach, make_speaker
 from formcheck.synth import Camera, quick_series
 
 W, H = 640, 480
@@ -143,7 +143,7 @@ def make_session(series, *, keys=None, poll_keys=None, fail_after=None, record_d
 @pytest.fixture
 def overlay_calls(monkeypatch):
     """Spy on draw_overlay (the live loop imports it at call time): banner, fps, latency, landmarks."""
-    from formcheck import overlay
+    from formcheck.draw import overlay as overlay
 
     calls: list[dict] = []
     real = overlay.draw_overlay
@@ -330,7 +330,7 @@ def test_camera_lost_mid_set_keeps_a_partial_recording(tmp_path):
 
 
 def test_recording_plays_in_real_time(tmp_path):
-    from formcheck.video import open_video
+    from formcheck.adapters.video import open_video
 
     series, _ = synth(reps=1)
     session, _, _ = make_session(series, record_dir=tmp_path)
@@ -356,7 +356,7 @@ def test_nobody_in_view_is_reported_not_crashed():
 
 
 def test_bad_exercise_fails_before_anything_runs():
-    from formcheck.errors import ConfigError
+    from formcheck.core.errors import ConfigError
 
     series, _ = synth(reps=1)
     with pytest.raises(ConfigError):
@@ -554,7 +554,7 @@ def test_no_display_is_one_clear_error():
 
 
 def run_cli(args, env, timeout=120):
-    return subprocess.Popen([sys.executable, "-m", "formcheck.live_cli", *args], env=env, cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "formcheck.cli", "live", *args], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -633,7 +633,7 @@ def wait_for_picture(env, window: str, path: Path, timeout: float = 60.0) -> Non
 
 def working_leg_pixels(img_bgr: np.ndarray) -> int:
     """Pixels of the overlay's working-leg colour (sky blue, BGR 255, 200, 0)."""
-    from formcheck import overlay
+    from formcheck.draw import overlay as overlay
 
     diff = np.abs(img_bgr.astype(int) - np.array(overlay._WORK)).sum(axis=2)
     return int((diff < 40).sum())
@@ -678,9 +678,9 @@ SAMPLE_CASES = ["slht_left_good", "slht_right_good", "slht_incomplete_hip_extens
 def test_live_loop_with_mediapipe_on_rendered_samples(name):
     """Rendered clips with known truth through the real capture thread, MediaPipe LIVE_STREAM and
     the loop (every frame, no window): reps per side, and each injected fault's cue shown and spoken."""
-    from formcheck.pose import PoseEstimator
-    from formcheck.profile import load_profile
-    from formcheck.video import open_video
+    from formcheck.adapters.pose import PoseEstimator
+    from formcheck.core.profile import load_profile
+    from formcheck.adapters.video import open_video
 
     truth_path = SAMPLES / f"{name}.truth.json"
     if not truth_path.is_file() or not (SAMPLES / f"{name}.mp4").is_file():

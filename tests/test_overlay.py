@@ -7,14 +7,14 @@ import pytest
 
 cv2 = pytest.importorskip("cv2")
 
-from formcheck import overlay  # noqa: E402
-from formcheck.errors import InputError  # noqa: E402
-from formcheck.landmarks import (  # noqa: E402
+from formcheck.draw import overlay as overlay  # noqa: E402
+from formcheck.core.errors import InputError  # noqa: E402
+from formcheck.core.landmarks import (  # noqa: E402
     LEFT_ANKLE, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_ANKLE, RIGHT_HIP, RIGHT_KNEE,
     RIGHT_SHOULDER, empty_frame,
 )
-from formcheck.overlay import draw_overlay, draw_summary_card  # noqa: E402
-from formcheck.report import Fault, FrameResult, NotAssessed, Rep, SetReport  # noqa: E402
+from formcheck.draw.overlay import draw_overlay, draw_summary_card  # noqa: E402
+from formcheck.core.report import Fault, FrameResult, NotAssessed, Rep, SetReport  # noqa: E402
 
 SIZES = [(368, 656), (640, 480), (1280, 720), (1920, 1080)]  # (width, height)
 GREY = 128

@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from formcheck import plots  # noqa: E402
-from formcheck.errors import InputError  # noqa: E402
-from formcheck.plots import PLOT_DPI, PLOT_SIZE_IN, plot_angles  # noqa: E402
-from formcheck.report import Fault, Rep, SetReport  # noqa: E402
+from formcheck.outputs import plots as plots  # noqa: E402
+from formcheck.core.errors import InputError  # noqa: E402
+from formcheck.outputs.plots import PLOT_DPI, PLOT_SIZE_IN, plot_angles  # noqa: E402
+from formcheck.core.report import Fault, Rep, SetReport  # noqa: E402
 
 FPS = 30.0
 EXPECTED_PX = (round(PLOT_SIZE_IN[0] * PLOT_DPI), round(PLOT_SIZE_IN[1] * PLOT_DPI))
@@ -138,7 +138,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 
 
 def test_importing_plots_does_not_import_matplotlib():
-    code = "import sys, formcheck.plots; sys.exit('matplotlib' in sys.modules)"
+    code = "import sys, formcheck.outputs.plots; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 

@@ -1,4 +1,4 @@
-"""The bundled pose model and formcheck.pose: bundle integrity, errors, real detections, tracking.
+"""The bundled pose model and formcheck.adapters.pose: bundle integrity, errors, real detections, tracking.
 
 Tests that need real frames read them from ../shared/clips (next to the repository) and skip
 cleanly when it is absent; the clips are never copied into the project.
@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck import pose
-from formcheck.errors import ConfigError, InputError, ModelError
-from formcheck.landmarks import LandmarkSeries
-from formcheck.pose import PoseEstimator, PoseResult, _AthleteTracker, check_model_file, extract_landmarks
+from formcheck.adapters import pose as pose
+from formcheck.core.errors import ConfigError, InputError, ModelError
+from formcheck.core.landmarks import LandmarkSeries
+from formcheck.adapters.pose import PoseEstimator, PoseResult, _AthleteTracker, check_model_file, extract_landmarks
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "models" / "pose_landmarker_full.task"
@@ -146,7 +146,7 @@ def test_tracker_near_tie_goes_to_the_larger_and_reacquires_after_a_gap():
 def bench_frames():
     if not BENCH_CLIP.is_file():
         pytest.skip("../shared/clips is not present")
-    from formcheck.video import open_video
+    from formcheck.adapters.video import open_video
 
     wanted = {0: None, 60: None, 61: None, 62: None}
     for frame in open_video(BENCH_CLIP):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from formcheck.errors import ConfigError
-from formcheck.profile import EXERCISES, FAULT_CODES, load_profile
+from formcheck.core.errors import ConfigError
+from formcheck.core.profile import EXERCISES, FAULT_CODES, load_profile
 
 
 @pytest.mark.parametrize("name", EXERCISES)

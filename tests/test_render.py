@@ -90,8 +90,8 @@ def test_the_mannequin_covers_its_true_joints(view):
 
 
 def test_render_clip_writes_video_truth_and_landmarks(tmp_path):
-    from formcheck.landmarks import LandmarkSeries
-    from formcheck.video import ffmpeg_available, open_video
+    from formcheck.core.landmarks import LandmarkSeries
+    from formcheck.adapters.video import ffmpeg_available, open_video
 
     if not ffmpeg_available():
         pytest.skip("imageio-ffmpeg is not installed")
@@ -111,7 +111,7 @@ def test_render_clip_writes_video_truth_and_landmarks(tmp_path):
 
 
 def _app() -> typer.Typer:
-    from formcheck.render_cli import render
+    from formcheck.cli.render import render
 
     app = typer.Typer()
     app.command()(render)
@@ -148,7 +148,7 @@ def test_render_command_rejects_bad_values_in_one_line(tmp_path, args, words):
 @pytest.mark.mediapipe
 def test_a_rendered_clip_goes_through_mediapipe_with_the_truths_reps_and_fault(tmp_path):
     from formcheck.pipeline import analyze_path
-    from formcheck.video import ffmpeg_available
+    from formcheck.adapters.video import ffmpeg_available
 
     if not ffmpeg_available():
         pytest.skip("imageio-ffmpeg is not installed")
@@ -170,7 +170,7 @@ def test_a_head_dropped_back_past_a_narrow_box_is_seen_by_mediapipe(tmp_path):
     """A dropped head hangs past a narrow box (on a full-depth bench it would sink into the pad), and a
     camera at 1 m sees it over the near arm: the clean rep passes, the dropped-head rep is flagged."""
     from formcheck.pipeline import analyze_path
-    from formcheck.video import ffmpeg_available
+    from formcheck.adapters.video import ffmpeg_available
 
     if not ffmpeg_available():
         pytest.skip("imageio-ffmpeg is not installed")

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from formcheck.profile import load_profile
-from formcheck.reps import Segmenter
+from formcheck.core.profile import load_profile
+from formcheck.core.reps import Segmenter
 
 CFG = load_profile("single-leg-hip-thrust").reps
 

@@ -42,7 +42,7 @@ def test_the_folder_holds_exactly_the_listed_samples_each_under_2_mb():
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_each_sample_is_analysed_as_its_truth_says(tmp_path, name):
     from formcheck.pipeline import analyze_path
-    from formcheck.video import ffmpeg_available
+    from formcheck.adapters.video import ffmpeg_available
 
     if not ffmpeg_available():
         pytest.skip("imageio-ffmpeg is not installed")

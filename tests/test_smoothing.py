@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from formcheck.smoothing import OneEuroFilter, fill_gaps, gaussian_smooth, hampel, one_euro_series, smooth_offline
+from formcheck.core.smoothing import OneEuroFilter, fill_gaps, gaussian_smooth, hampel, one_euro_series, smooth_offline
 
 
 def test_one_euro_reduces_jitter_on_a_still_signal():

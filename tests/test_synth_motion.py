@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from formcheck.landmarks import LandmarkSeries
+from formcheck.core.landmarks import LandmarkSeries
 from formcheck.synth import (
     EXERCISES,
     VIEWS,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.analyzer import analyze_series
+from formcheck.core.analyzer import analyze_series
 from formcheck.synth.camera import Camera
 from formcheck.synth.landmarks import synth_series
 from formcheck.synth.motion import MotionParams, simulate
-from formcheck.timeline import replay
+from formcheck.core.timeline import replay
 
 
 def _report(view: str, **params):

@@ -1,4 +1,4 @@
-"""formcheck.video: opening errors, container timestamps, rotation, truncation, atomic writing.
+"""formcheck.adapters.video: opening errors, container timestamps, rotation, truncation, atomic writing.
 
 Every video here is made in tmp_path with cv2 (never committed). Variable frame rate and
 rotation metadata are produced by editing the MP4 boxes of a cv2-written file: ``stts`` (per
@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck import video
-from formcheck.errors import InputError, VideoError
-from formcheck.video import Frame, VideoWriter, list_videos, open_camera, open_video
+from formcheck.adapters import video as video
+from formcheck.core.errors import InputError, VideoError
+from formcheck.adapters.video import Frame, VideoWriter, list_videos, open_camera, open_video
 
 W, H = 64, 48
 

@@ -4,7 +4,7 @@
   :func:`simulate` -> :class:`Motion` with per-frame truth angles, true reps and injected faults);
 * :mod:`.camera`: a pinhole :class:`Camera` around the scene (side, front, back, oblique views);
 * :mod:`.landmarks`: :func:`synth_series` -> a MediaPipe-like
-  :class:`formcheck.landmarks.LandmarkSeries` with noise, spikes, dropouts, leg-label swaps,
+  :class:`formcheck.core.landmarks.LandmarkSeries` with noise, spikes, dropouts, leg-label swaps,
   a visibility model and variable frame rate.
 
 Example::

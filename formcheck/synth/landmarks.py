@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..landmarks import LandmarkSeries
+from formcheck.core.landmarks import LandmarkSeries
 from .camera import Camera
 from .motion import Motion, simulate
 

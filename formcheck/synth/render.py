@@ -9,7 +9,7 @@ Deterministic: the same motion, camera and :class:`RenderOptions` give the same 
 Options: sensor noise, blur, a slow lighting change, and a second person standing (or slowly
 walking) in the background.
 
-:func:`render_clip` writes ``NAME.mp4`` (H.264 via :class:`formcheck.video.VideoWriter`),
+:func:`render_clip` writes ``NAME.mp4`` (H.264 via :class:`formcheck.adapters.video.VideoWriter`),
 ``NAME.truth.json`` (the ground truth: per-frame true angles, reps, injected faults, what the
 view lets the analysis judge, camera, parameters) and optionally ``NAME.landmarks.npz`` (the
 true landmark positions as a noise-free :func:`~formcheck.synth.landmarks.synth_series`).
@@ -361,7 +361,7 @@ PROFILE_NAMES = {"single_leg_hip_thrust": "single-leg-hip-thrust", "hip_thrust":
 
 def profile_thresholds(exercise: str) -> dict[str, Any]:
     """The shipped profile's thresholds in :data:`~formcheck.synth.motion.DEFAULT_THRESHOLDS` keys."""
-    from ..profile import load_profile
+    from formcheck.core.profile import load_profile
 
     pr = load_profile(PROFILE_NAMES[exercise])
     f = pr.fault
@@ -406,7 +406,7 @@ def view_family_of(camera: Camera, side_max_yaw_deg: float = 28.0, front_min_yaw
 
 def judged_codes(exercise: str, family: str) -> list[str]:
     """Fault codes the shipped profile judges in a view family (enabled and listed in ``views``)."""
-    from ..profile import load_profile
+    from formcheck.core.profile import load_profile
 
     pr = load_profile(PROFILE_NAMES[exercise])
     return [c for c in pr.enabled_faults() if family in pr.fault(c)["views"]]
@@ -503,7 +503,7 @@ def render_clip(params: MotionParams, camera: Camera, out_dir: str | Path, name:
     """Simulate ``params``, render it through ``camera`` and write video, truth and landmarks."""
     import time
 
-    from ..video import VideoWriter
+    from formcheck.adapters.video import VideoWriter
     from .landmarks import synth_series
 
     t0 = time.perf_counter()

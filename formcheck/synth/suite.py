@@ -1,7 +1,7 @@
 """Score an analysis against a rendered clip's ground truth. Pure Python + numpy.
 
 The truth is the dict of a ``NAME.truth.json`` (see :func:`formcheck.synth.render.truth_dict`),
-the analysis a :class:`formcheck.report.SetReport` or its ``to_dict()`` (the JSON that
+the analysis a :class:`formcheck.core.report.SetReport` or its ``to_dict()`` (the JSON that
 ``formcheck analyze`` writes). Reps are matched one to one by the time of their top: a
 detected rep matches the true rep whose top window (``top_start_s`` .. ``top_end_s``, widened
 by ``tol_s``) holds its peak, nearest to the window's middle first. Faults are compared per

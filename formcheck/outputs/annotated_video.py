@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import VideoError
-from .landmarks import LandmarkSeries
-from .overlay import draw_overlay, draw_summary_card
-from .profile import load_profile
-from .report import SetReport
-from .timeline import replay
-from .video import VideoWriter, ffmpeg_available, open_video
+from formcheck.core.errors import VideoError
+from formcheck.core.landmarks import LandmarkSeries
+from formcheck.draw.overlay import draw_overlay, draw_summary_card
+from formcheck.core.profile import load_profile
+from formcheck.core.report import SetReport
+from formcheck.core.timeline import replay
+from formcheck.adapters.video import VideoWriter, ffmpeg_available, open_video
 
 END_CARD_S = 3.0
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
-from .profile import FAULT_CODES, Profile
-from .report import Fault, NotAssessed, Rep
-from .reps import RepWindow
-from .view import view_family
+from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
+from formcheck.core.profile import FAULT_CODES, Profile
+from formcheck.core.report import Fault, NotAssessed, Rep
+from formcheck.core.reps import RepWindow
+from formcheck.core.view import view_family
 
 # What each fault needs measured, and why a view cannot judge it (plain words for the user).
 _NEEDS = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .landmarks import SIDE_JOINTS
+from formcheck.core.landmarks import SIDE_JOINTS
 
 VIEWS = ("side_head_left", "side_head_right", "front", "back", "oblique")
 # Real proportions: mean of shoulder and hip-joint widths over shoulder-to-hip length (~0.3/0.5 m).

@@ -41,8 +41,8 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ._stdio import native_stderr_silenced as _native_stderr_silenced
-from .errors import InputError, VideoError
+from formcheck.adapters.stdio import native_stderr_silenced as _native_stderr_silenced
+from formcheck.core.errors import InputError, VideoError
 
 VIDEO_EXTENSIONS: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
 WRITER_EXTENSIONS: tuple[str, ...] = (".webm", ".mp4")

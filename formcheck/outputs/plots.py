@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
-from .report import Fault, SetReport
-from .view import view_family
+from formcheck.core.errors import InputError
+from formcheck.core.report import Fault, SetReport
+from formcheck.core.view import view_family
 
 __all__ = ["plot_angles", "plotted_series", "PLOT_SIZE_IN", "PLOT_DPI"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .report import SetReport
+from formcheck.core.report import SetReport
 
 _VIEW_NAMES = {
     "side_head_left": "side-on, head to the left", "side_head_right": "side-on, head to the right",

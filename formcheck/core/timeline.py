@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .report import FrameResult, SetReport
-from .view import shown_angles
+from formcheck.core.report import FrameResult, SetReport
+from formcheck.core.view import shown_angles
 
 
 def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> Iterator[FrameResult]:

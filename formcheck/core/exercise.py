@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from .kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
+from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
 
 NAMES = {
     ("bench", True): "single-leg-hip-thrust",

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from formcheck.core.errors import ConfigError
 
 EXERCISES = ("single-leg-hip-thrust", "hip-thrust", "glute-bridge", "single-leg-glute-bridge")
 FAULT_CODES = (

@@ -15,10 +15,11 @@ from typing import Optional
 
 import typer
 
-from .errors import ConfigError, FormcheckError
-from .live_cli import live
-from .profile import EXERCISES
-from .render_cli import render
+from formcheck.adapters.stdio import route_native_stderr
+from formcheck.core.errors import ConfigError, FormcheckError
+from formcheck.cli.live import live
+from formcheck.core.profile import EXERCISES
+from formcheck.cli.render import render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Exercise form checker for the hip thrust family.")
@@ -58,8 +59,8 @@ def analyze(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse recorded sets: count reps per side and judge each rep."""
-    from .pipeline import analyze_path, expand_inputs
-    from .summary import format_summary
+    from formcheck.pipeline import analyze_path, expand_inputs
+    from formcheck.outputs.summary import format_summary
 
     try:
         inputs = expand_inputs(paths)
@@ -106,6 +107,8 @@ app.command("render")(render)
 
 
 def main() -> None:  # pragma: no cover - console entry
+    """The ``formcheck`` command: native libraries' log lines never reach the terminal."""
+    route_native_stderr()
     app()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from formcheck import __version__
 
 @dataclass(frozen=True)
 class Fault:

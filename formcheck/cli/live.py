@@ -1,8 +1,8 @@
-"""``formcheck live``: the live coaching window (a thin face over ``formcheck.live``).
+"""``formcheck live``: the live coaching window (a thin face over ``formcheck.live.session``).
 
 Registered by the main CLI as ``app.command("live")(live)``; heavy imports (cv2, mediapipe)
 happen inside the function so ``formcheck --help`` stays fast. Runs on its own too:
-``python -m formcheck.live_cli --source clip.mp4 --realtime``.
+``python -m formcheck.cli live --source clip.mp4 --realtime``.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def live(
     Keys: q quit, space pause, r reset the set, s switch side, m mute. On quit the set summary is
     printed (and written to --record DIR).
     """
-    from .errors import FormcheckError
-    from .live import open_live
-    from .summary import format_summary
+    from formcheck.core.errors import FormcheckError
+    from formcheck.live.session import open_live
+    from formcheck.outputs.summary import format_summary
 
     try:
         session = open_live(camera=camera, source=source, realtime=realtime, exercise=exercise.value,
@@ -83,7 +83,3 @@ def live(
     if outcome.interrupted:
         typer.echo("formcheck: interrupted", err=True)
         raise typer.Exit(130)
-
-
-if __name__ == "__main__":  # pragma: no cover - python -m formcheck.live_cli
-    typer.run(live)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from formcheck.core.errors import InputError
 
 N_LANDMARKS = 33
 NPZ_FORMAT_VERSION = 1

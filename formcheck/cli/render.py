@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import ConfigError, FormcheckError
+from formcheck.core.errors import ConfigError, FormcheckError
 
 
 class RenderExercise(str, Enum):
@@ -168,9 +168,9 @@ def render(
 ) -> None:
     """Render a synthetic set (video + ground-truth JSON + true landmarks) for testing the analysis."""
     try:
-        from .synth.camera import Camera
-        from .synth.motion import MotionParams
-        from .synth.render import RenderOptions, render_clip
+        from formcheck.synth.camera import Camera
+        from formcheck.synth.motion import MotionParams
+        from formcheck.synth.render import RenderOptions, render_clip
 
         if yaw is not None and view != RenderView.oblique:
             raise ConfigError("--yaw needs --view oblique (use --yaw-offset to turn a named view a little)")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import geometry as g
-from .landmarks import SIDE_JOINTS, NOSE
+from formcheck.core import geometry as g
+from formcheck.core.landmarks import SIDE_JOINTS, NOSE
 
 # Planted-leg states per frame.
 LEFT_PLANTED, RIGHT_PLANTED, BOTH_PLANTED, UNKNOWN_LEGS = 0, 1, 2, 3

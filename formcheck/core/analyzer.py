@@ -14,17 +14,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import exercise as exercise_mod
-from .errors import ConfigError, NoPersonError
-from .faults import RepSignal, assessable, judge_rep, rep_timing, unmeasured
-from .kinematics import LegTracker
-from .landmarks import LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, RIGHT_ANKLE, RIGHT_KNEE, LandmarkSeries
-from .measures import SMOOTHED, measure_table
-from .profile import EXERCISES, Profile, load_profile
-from .report import FrameResult, Rep, SetReport
-from .reps import RepWindow, Segmenter
-from .smoothing import OneEuroFilter, smooth_offline
-from .view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
+from formcheck.core import exercise as exercise_mod
+from formcheck.core.errors import ConfigError, NoPersonError
+from formcheck.core.faults import RepSignal, assessable, judge_rep, rep_timing, unmeasured
+from formcheck.core.kinematics import LegTracker
+from formcheck.core.landmarks import LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, RIGHT_ANKLE, RIGHT_KNEE, LandmarkSeries
+from formcheck.core.measures import SMOOTHED, measure_table
+from formcheck.core.profile import EXERCISES, Profile, load_profile
+from formcheck.core.report import FrameResult, Rep, SetReport
+from formcheck.core.reps import RepWindow, Segmenter
+from formcheck.core.smoothing import OneEuroFilter, smooth_offline
+from formcheck.core.view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
 
 DEFAULT_EXERCISE = "single-leg-hip-thrust"
 SIDES = ("auto", "left", "right")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, hip_lift_sw, leg_geometry,
+from formcheck.core.kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, hip_lift_sw, leg_geometry,
                          leg_height_diff_tl, select_working)
-from .profile import Profile
-from .view import HIDDEN_MEASURES, view_family
+from formcheck.core.profile import Profile
+from formcheck.core.view import HIDDEN_MEASURES, view_family
 
 SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
             "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl", "hip_lift_sw")

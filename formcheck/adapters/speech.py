@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .report import FrameResult
+from formcheck.core.report import FrameResult
 
 # Pacing of speech (not form thresholds).
 CUE_REPEAT_S = 8.0  # the same cue is spoken at most once in this long (it stays on screen anyway)

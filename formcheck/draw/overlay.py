@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .errors import InputError
-from .landmarks import N_LANDMARKS, SIDE_JOINTS, SKELETON_EDGES
-from .report import FrameResult, Rep, SetReport
+from formcheck.core.errors import InputError
+from formcheck.core.landmarks import N_LANDMARKS, SIDE_JOINTS, SKELETON_EDGES
+from formcheck.core.report import FrameResult, Rep, SetReport
 
 __all__ = ["draw_overlay", "draw_summary_card", "MIN_VISIBILITY"]
 

@@ -51,9 +51,9 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ._stdio import QuietStderr, native_stderr_silenced
-from .errors import ConfigError, InputError, ModelError
-from .landmarks import (
+from formcheck.adapters.stdio import QuietStderr, native_stderr_silenced
+from formcheck.core.errors import ConfigError, InputError, ModelError
+from formcheck.core.landmarks import (
     LEFT_HIP, LEFT_SHOULDER, N_LANDMARKS, RIGHT_HIP, RIGHT_SHOULDER, LandmarkSeries, empty_frame,
 )
 
@@ -74,7 +74,7 @@ def model_search_paths() -> list[Path]:
     env = os.environ.get(MODEL_ENV_VAR)
     if env:
         paths.append(Path(env))
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     paths.append(package.parent / "models" / MODEL_FILENAME)
     paths.append(package / "models" / MODEL_FILENAME)
     paths.append(Path(sys.prefix) / "share" / "formcheck" / "models" / MODEL_FILENAME)
@@ -438,7 +438,7 @@ def extract_landmarks(
 ) -> LandmarkSeries:
     """Run the estimator over every frame of a file source and build a LandmarkSeries.
 
-    ``video_source``: a ``formcheck.video.VideoSource`` (anything iterable over
+    ``video_source``: a ``formcheck.adapters.video.VideoSource`` (anything iterable over
     ``(index, t_s, bgr)`` with ``width``/``height`` works; ``frame_count``, ``name``,
     ``truncated`` and ``warnings`` are used when present). ``progress(done, total)`` is called
     after each frame; ``total`` is the container's frame count estimate or None.

@@ -39,11 +39,11 @@ from typing import Any, Callable, Iterable, Protocol
 
 import numpy as np
 
-from .analyzer import Analyzer
-from .errors import ConfigError, DisplayError, FormcheckError, InputError, NoPersonError, VideoError
-from .landmarks import LandmarkSeries
-from .report import FrameResult, SetReport
-from .speech import SilentSpeaker, SpeechCoach
+from formcheck.core.analyzer import Analyzer
+from formcheck.core.errors import ConfigError, DisplayError, FormcheckError, InputError, NoPersonError, VideoError
+from formcheck.core.landmarks import LandmarkSeries
+from formcheck.core.report import FrameResult, SetReport
+from formcheck.adapters.speech import SilentSpeaker, SpeechCoach
 
 WINDOW_TITLE = "formcheck live"
 
@@ -281,7 +281,7 @@ class LatestFrame:
 
 # ================================================================================ protocols
 class PoseBackend(Protocol):
-    """What the loop needs of the pose model (``formcheck.pose.PoseEstimator`` in live mode)."""
+    """What the loop needs of the pose model (``formcheck.adapters.pose.PoseEstimator`` in live mode)."""
 
     def submit(self, frame_bgr: np.ndarray, t_ms: float) -> None: ...
 
@@ -403,7 +403,7 @@ class Recorder:
 
     Frames arrive at the (variable) rate they were shown; each is written as many times as
     needed to keep the video in real time at ``fps`` (pauses are cut out by the caller's
-    timestamps). The encoder (``formcheck.video.VideoWriter``, atomic) never slows the loop:
+    timestamps). The encoder (``formcheck.adapters.video.VideoWriter``, atomic) never slows the loop:
     when it falls ``RECORD_QUEUE_FRAMES`` behind, frames are dropped and counted.
     """
 
@@ -434,7 +434,7 @@ class Recorder:
             self.frames_dropped += 1
 
     def _run(self) -> None:
-        from .video import VideoWriter
+        from formcheck.adapters.video import VideoWriter
 
         while True:
             item = self._q.get()
@@ -604,7 +604,7 @@ class LiveSession:
         self.stem = "live-" + datetime.now().strftime("%Y%m%d-%H%M%S")
         self.recorder: Recorder | None = None
         if self.record_dir is not None:
-            from .video import ffmpeg_available
+            from formcheck.adapters.video import ffmpeg_available
 
             try:
                 self.record_dir.mkdir(parents=True, exist_ok=True)
@@ -729,7 +729,7 @@ class LiveSession:
                        banner: str | None, cap: Captured | None) -> None:
         import cv2
 
-        from .overlay import draw_overlay
+        from formcheck.draw.overlay import draw_overlay
 
         self._last_drawn = (bgr, lm, result)
         if self.mirror:
@@ -981,7 +981,7 @@ def open_live(*, camera: int = 0, source: str | Path | None = None, realtime: bo
     Raises DisplayError (no screen), VideoError (no camera / unreadable file), ModelError,
     ConfigError. Whatever was opened before a failure is closed again.
     """
-    from .speech import make_speaker
+    from formcheck.adapters.speech import make_speaker
 
     if source is None and realtime:
         raise ConfigError("--realtime plays a file at its real pace: use it with --source FILE")
@@ -989,21 +989,21 @@ def open_live(*, camera: int = 0, source: str | Path | None = None, realtime: bo
     opened: list[Callable[[], None]] = []
     try:
         if source is not None:
-            from .video import open_video
+            from formcheck.adapters.video import open_video
 
             video = open_video(source)
             opened.append(video.close)
             frames = LatestFrame(video, size=(video.width, video.height), fps=video.fps, name=video.name,
                                  pace=realtime, drop=realtime, close_source=video.close)
         else:
-            from .video import open_camera
+            from formcheck.adapters.video import open_camera
 
             cam = open_camera(camera)
             opened.append(cam.close)
             frames = LatestFrame(cam, size=(cam.width, cam.height), fps=cam.fps, name=f"camera {camera}",
                                  pace=False, drop=True, close_source=cam.close)
         opened.append(frames.close)
-        from .pose import PoseEstimator
+        from formcheck.adapters.pose import PoseEstimator
 
         estimator = PoseEstimator(model_path=model, running_mode="live")
         opened.append(estimator.close)
