@@ -104,6 +104,7 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     if not path.is_file():
         raise InputError(f"file not found: {path}")
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     stem = path.name[: -len(CACHE_SUFFIX)] if path.name.endswith(CACHE_SUFFIX) else path.stem
     is_video = path.suffix.lower() in VIDEO_EXTS
     if path.suffix.lower() in LANDMARK_EXTS:
