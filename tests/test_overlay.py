@@ -177,16 +177,21 @@ def _bottom_band(img: np.ndarray) -> np.ndarray:
 
 
 def test_cue_banner_colour_follows_fault_severity():
+    """Layout change (issue 17): the severity comes with the frame result (``cue_severity``), a fault
+    banner is vermilion and a warning yellow (apart under red-green colour blindness), each with
+    its own icon. A result without severities falls back to the new rep's faults, else a warning."""
     w, h = 640, 480
     fault = Fault("neck_hyperextension", "fault", -15.0, -10.0, 0.3, 9, "Tuck your chin")
     rep = Rep(1, 0.0, 0.3, 0.6, "left", "single_leg", 178.0, 90.0, 0.4, 0.3, 0.3, 0, 9, 18, (fault,))
-    red = draw_overlay(frame(w, h), None, result(cues=("Tuck your chin",), new_rep=rep))
-    amber = draw_overlay(frame(w, h), None, result(cues=("Tuck your chin",)))
+    red = draw_overlay(frame(w, h), None, result(cues=("Tuck your chin",), cue_severity=("fault",)))
+    via_rep = draw_overlay(frame(w, h), None, result(cues=("Tuck your chin",), new_rep=rep))
+    amber = draw_overlay(frame(w, h), None, result(cues=("Tuck your chin",), cue_severity=("warn",)))
     none = draw_overlay(frame(w, h), None, result(cues=()))
+    assert np.array_equal(red, via_rep)
     b, g, r = np.median(_bottom_band(red), axis=0)
-    assert r > 180 and g < 100 and b < 100
+    assert r > 180 and g < 110 and b < 60
     b, g, r = np.median(_bottom_band(amber), axis=0)
-    assert r > 200 and 120 < g < 200 and b < 60
+    assert r > 200 and g > 200 and b < 100
     assert np.all(_bottom_band(none) == GREY)
 
 
@@ -295,10 +300,10 @@ def test_summary_card_size_and_fault_colours(w, h):
                         not_assessed=[NotAssessed("unlevel_hips", "side view")])
     card = draw_summary_card(report, size=(w, h))
     assert card.shape == (h, w, 3) and card.dtype == np.uint8
-    assert _has_colour(card, overlay._RED) > 20  # the faulty rep's row
+    assert _has_colour(card, overlay._FAULT) > 20  # the faulty rep's row
     assert _has_colour(card, overlay._GREEN) > 20  # the clean rows
     clean = draw_summary_card(set_report([rep(1, "left")]), size=(w, h))
-    assert _has_colour(clean, overlay._RED) == 0
+    assert _has_colour(clean, overlay._FAULT) == 0
 
 
 def test_summary_card_without_reps_and_with_many_reps():

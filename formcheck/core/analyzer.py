@@ -186,6 +186,7 @@ class Analyzer:
             frame=i, t_s=float(t_s), person=person, phase=phase, angles_deg=angles,
             rep_count=len(lv.reps), reps_by_side=counts, working_side=self._side_name(lv.last_single_work),
             view=lv.view.view, cues=tuple(dict.fromkeys(c[2] for c in lv.cues)), new_rep=new_rep,
+            cue_severity=_cue_severity(lv.cues),
             targets_deg=self.profile.targets_deg(),
         )
 
@@ -255,6 +256,21 @@ class Analyzer:
         return rep
 
     # -- offline ------------------------------------------------------------------------
+    @property
+    def frames_fed(self) -> int:
+        return len(self._t)
+
+    def buffered(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The frames fed so far: t_s (n,), image (n, 33, 4), world (n, 33, 4), NaN where none came.
+
+        Live recording saves these, so the set's landmarks are kept once (here), not twice."""
+        t, image, _ = self._arrays()
+        world = np.full(image.shape, np.nan)
+        for k, w in enumerate(self._world):
+            if w is not None:
+                world[k] = w
+        return t, image, world
+
     def _arrays(self, start: int = 0, stop: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         t = np.asarray(self._t[start:stop], dtype=np.float64)
         image = np.asarray(self._image[start:stop], dtype=np.float64).reshape(-1, N_LANDMARKS, 4)
@@ -483,3 +499,13 @@ def analyze_series(series: LandmarkSeries, *, exercise: str = "auto", side: str 
 
 
 __all__ = ["Analyzer", "analyze_series"]
+
+
+def _cue_severity(cues: list[tuple[float, str, str]]) -> tuple[str, ...]:
+    """Severity of each cue shown (same order as ``FrameResult.cues``): a partial rep's cue warns."""
+    out: dict[str, str] = {}
+    for _, code, cue in cues:
+        sev = "warn" if code == "partial" else "fault"
+        if out.get(cue) != "fault":
+            out[cue] = sev
+    return tuple(out.values())

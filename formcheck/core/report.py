@@ -75,6 +75,9 @@ class FrameResult:
     # Targets from the exercise profile (e.g. {"hip_top": 180.0, "hip_min_top": 165.0}) so that
     # overlays draw target lines without holding thresholds of their own.
     targets_deg: dict[str, float] = field(default_factory=dict)
+    # Severity of each cue in ``cues`` ("fault" or "warn", same order), so overlays can show
+    # a fault and a warning differently. Empty when the producer did not say.
+    cue_severity: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,5 +33,5 @@ def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> It
             angles_deg=angles, rep_count=sum(counts.values()), reps_by_side=dict(counts),
             working_side=report.working_side, view=report.view, cues=cues,
             new_rep=tops[k - 1] if k and tops[k - 1].top_frame == i else None,
-            targets_deg=targets_deg,
+            targets_deg=targets_deg, cue_severity=("fault",) * len(cues),
         )

@@ -12,7 +12,7 @@ import numpy as np
 
 from formcheck.core.errors import VideoError
 from formcheck.core.landmarks import LandmarkSeries
-from formcheck.draw.overlay import draw_overlay, draw_summary_card
+from formcheck.draw.overlay import clip_box, draw_overlay, draw_summary_card, plan_layout
 from formcheck.core.profile import load_profile
 from formcheck.core.report import SetReport
 from formcheck.core.timeline import replay
@@ -39,13 +39,17 @@ def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport,
         if size != tuple(series.image_size):
             raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
                              "run again with --no-cache")
-        with VideoWriter(out_path, fps=fps, size=size) as writer:
+        # One layout for the whole clip, from the body's extent over it: panels never cover the
+        # athlete, and when the frame has no room the video grows by a band that holds them.
+        layout = plan_layout(*size, clip_box(series.image, *size), band=True,
+                             n_count_cols=max(1, len(report.reps_by_side) + (len(report.reps_by_side) > 1)))
+        with VideoWriter(out_path, fps=fps, size=layout.canvas) as writer:
             for frame, result in zip(video, results):
                 lms = series.image[frame.index] if frame.index < n else None
                 if lms is not None and not np.isfinite(lms[:, 0]).any():
                     lms = None
-                writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side))
-            card = draw_summary_card(report, size=size)
+                writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side, layout=layout))
+            card = draw_summary_card(report, size=layout.canvas)
             for _ in range(int(END_CARD_S * fps)):
                 writer.write(card)
     return out_path
