@@ -9,7 +9,7 @@ from formcheck.core.errors import InputError
 from formcheck.core.report import Rep, SetReport
 from formcheck.draw.primitives import (
     AA, FAULT, FONT_BOLD, GREEN, GREY, WARN, WHITE, WORK, Pen, Style, ascii_text, ellipsize, finite, fit_scale,
-    text_size,
+    text_size, wrap,
 )
 
 
@@ -43,23 +43,38 @@ def draw_summary_card(report: SetReport, size: tuple[int, int] = (1280, 720)) ->
     m = 2 * st.margin
     max_w = w - 2 * m
     narrow = w < 1.2 * h
+    y = _title(pen, report, st, m, max_w)
+    y = _counts(pen, report, st, m, y, narrow)
+    foot_bottom = _footer(pen, report, st, m, h - m, max_w)
+    _table(pen, report, st, m, y, foot_bottom, narrow)
+    return img
 
-    # Title and source.
-    exercise = ascii_text(report.exercise.replace("_", " ")).strip() or "exercise"
+
+def _title(pen: Pen, report: SetReport, st: Style, m: int, max_w: int) -> int:
+    """Exercise, view and source file; returns the baseline reached."""
+    exercise = ascii_text(report.exercise.replace("_", " ").replace("-", " ")).strip() or "exercise"
     view = ascii_text(report.view.replace("_", " ")).strip()
     title = exercise[:1].upper() + exercise[1:] + (f" - {view} view" if view and view != "unknown" else "")
-    t_t = st.thick(st.cue * 1.1)
-    t_s = fit_scale(title, st.cue * 1.1, t_t, max_w, st.small)
-    y = m + text_size(title, t_s, t_t)[1]
-    pen.text(title, (m, y), t_s, WHITE, t_t)
+    t_s = st.cue * 1.1
+    t_t = st.thick(t_s)
+    y = m
+    for line in wrap(title, t_s, t_t, max_w)[:2]:  # a narrow card takes the title on two lines
+        line = ellipsize(line, t_s, t_t, max_w)
+        y += text_size(line, t_s, t_t)[1] + (st.pad if y > m else 0)
+        pen.text(line, (m, y), t_s, WHITE, t_t)
     if report.source:
         src = ascii_text(report.source.replace("\\", "/").rsplit("/", 1)[-1])
         s_t = st.thick(st.small)
-        s_s = fit_scale(src, st.small, s_t, max_w, st.small)
-        y += st.pad + text_size(src, s_s, s_t)[1] + st.pad // 2
-        pen.text(src, (m, y), s_s, GREY, s_t)
+        src = ellipsize(src, st.small, s_t, max_w)
+        y += st.pad + text_size(src, st.small, s_t)[1] + st.pad // 2
+        pen.text(src, (m, y), st.small, GREY, s_t)
+    return y
 
-    # Counts: one column per side, then the total.
+
+def _counts(pen: Pen, report: SetReport, st: Style, m: int, y: int, narrow: bool) -> int:
+    """One column of reps per side, then the total, then partials and duration; returns the next y."""
+    w = pen.img.shape[1]
+    max_w = w - 2 * m
     y += st.pad * 3
     by_side = report.reps_by_side
     cols: list[tuple[str, int, tuple]] = []
@@ -97,18 +112,25 @@ def draw_summary_card(report: SetReport, size: tuple[int, int] = (1280, 720)) ->
             pen.text(ellipsize("   ".join(extra), i_s, i_t, max_w), (m, counts_bottom), i_s, GREY, i_t)
         else:
             pen.text("   ".join(extra), (x, counts_bottom), i_s, GREY, i_t)
-    y = counts_bottom + st.pad * 4
+    return counts_bottom + st.pad * 4
 
-    # Footer: what the view could not judge.
-    foot_bottom = h - m
+
+def _footer(pen: Pen, report: SetReport, st: Style, m: int, foot_bottom: int, max_w: int) -> int:
+    """What the view could not judge, at the bottom; returns the room's new bottom."""
     if report.not_assessed:
         names = ", ".join(dict.fromkeys(n.code.replace("_", " ") for n in report.not_assessed))
         f_s, f_t = st.small, st.thick(st.small)
         text = ellipsize(f"Not assessed from this view: {ascii_text(names)}", f_s, f_t, max_w)
         pen.text(text, (m, foot_bottom), f_s, GREY, f_t)
         foot_bottom -= text_size(text, f_s, f_t)[1] + st.pad * 2
+    return foot_bottom
 
-    # Table: header, then rows sized to fit the room left.
+
+def _table(pen: Pen, report: SetReport, st: Style, m: int, y: int, foot_bottom: int, narrow: bool) -> None:
+    """Header, then one row per rep sized to fit the room left; the rest as "+N more reps"."""
+    img = pen.img
+    w = img.shape[1]
+    max_w = w - 2 * m
     head = ("#", "SIDE", "PEAK HIP", "KNEE TOP", "HOLD") + (() if narrow else ("FAULTS",))
     frac = (0.0, 0.09, 0.25, 0.47, 0.69) if narrow else (0.0, 0.06, 0.16, 0.30, 0.44, 0.55)
     xs = [m + int(f * max_w) for f in frac]
@@ -138,7 +160,7 @@ def draw_summary_card(report: SetReport, size: tuple[int, int] = (1280, 720)) ->
     rep_h = line_h * lines_per_rep
     if not reps:
         pen.text("No counted reps", (m, y + line_h - st.pad), row_s, GREY, row_t)
-        return img
+        return
     n_fit = max(0, room // rep_h)
     if n_fit < len(reps):
         n_fit = max(0, (room - line_h) // rep_h)
@@ -166,4 +188,3 @@ def draw_summary_card(report: SetReport, size: tuple[int, int] = (1280, 720)) ->
         y += rep_h
     if n_fit < len(reps):
         pen.text(f"+{len(reps) - n_fit} more reps", (m, y + (line_h + text_h) // 2), row_s, GREY, row_t)
-    return img

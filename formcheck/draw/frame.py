@@ -23,8 +23,8 @@ from formcheck.draw.primitives import AA, BAND, BLACK, BONE, DARK, FAULT, WHITE,
 # Skeleton sizes as fractions of the person's size in the frame (the long side of the box
 # around the visible landmarks), so a small figure in a wide frame is drawn as clearly as a
 # close one.
-BONE_FRAC = 0.011
-JOINT_FRAC = 0.018
+BONE_FRAC = 0.008
+JOINT_FRAC = 0.013
 
 
 @dataclass

@@ -156,10 +156,11 @@ def _candidates(name: str, size: tuple[int, int], area: Box, body: Box | None, p
 
 
 def _pack(sizes: dict[str, tuple[int, int]], names: list[str], area: Box, body: Box | None,
-          blocked: list[Box], m: int) -> tuple[dict[str, Box], list[str]]:
-    """Place each panel inside ``area``, clear of ``blocked`` and of each other, nearest its
-    preferred corner. Returns the slots and the names that found no room."""
-    slots: dict[str, Box] = {}
+          blocked: list[Box], m: int, placed: dict[str, Box] | None = None) -> tuple[dict[str, Box], list[str]]:
+    """Place each panel inside ``area``, clear of ``blocked`` and of each other (and of those
+    already ``placed``), nearest its preferred corner. Returns the slots and the names that
+    found no room."""
+    slots: dict[str, Box] = dict(placed or {})
     missing: list[str] = []
     for name in names:
         fx, fy = _PREFERRED[name]
@@ -213,7 +214,10 @@ def plan_layout(w: int, h: int, body: Box | None, *, viewing: str = "video", ban
     if not missing:
         return Layout((w, h), (w, h), slots, st, body, translucent=live)
     if not band:
-        for name in missing:
+        # Live: what found no room goes where the body allows least badly, translucent, but
+        # never over another panel.
+        slots, still = _pack(sizes, missing, frame, None, [], m, placed=slots)
+        for name in still:
             slots[name] = _default_slot(name, sizes[name], frame, m)
         return Layout((w, h), (w, h), slots, st, body, translucent=True, crowded=True)
     return _band_layout(w, h, body, st, sizes, names)
@@ -313,7 +317,16 @@ class LivePlacer:
     def layout(self, w: int, h: int) -> Layout:
         body = self.body()
         lay = self._layout
-        if lay is None or lay.frame != (w, h) or lay.crowded or lay.covers_body(body):
+        moved = lay is not None and lay.crowded and not _same_place(body, lay.body, lay.style.short_px)
+        if lay is None or lay.frame != (w, h) or moved or lay.covers_body(body):
             lay = plan_layout(w, h, body, viewing="live", notice=True)
             self._layout = lay
         return lay
+
+
+def _same_place(a: Box | None, b: Box | None, short_px: int) -> bool:
+    """Two body boxes within a few percent of the frame of each other (no re-plan, no jitter)."""
+    if a is None or b is None:
+        return a is b
+    tol = 0.05 * short_px
+    return all(abs(p - q) <= tol for p, q in zip((a.x0, a.y0, a.x1, a.y1), (b.x0, b.y0, b.x1, b.y1)))
