@@ -153,3 +153,41 @@ class FrameSource(Protocol):
     def discard(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+class InFlight:
+    """The one frame whose pose is being computed (LIVE_STREAM mode keeps one in flight).
+
+    Pose timestamps must increase strictly, so a frame whose clock did not move is sent 1 ms on.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.cap: Captured | None = None
+        self.since = 0.0  # clock() when the frame was sent
+        self._t_ms = -1
+        self._last_ms = -1
+
+    @property
+    def busy(self) -> bool:
+        return self.cap is not None
+
+    def send(self, cap: Captured, pose: Any) -> None:
+        t_ms = max(int(round(cap.t_s * 1000.0)), self._last_ms + 1)
+        self._last_ms = t_ms
+        self.cap, self._t_ms, self.since = cap, t_ms, self.clock()
+        pose.submit(cap.bgr, t_ms)
+
+    def finished_by(self, res: Any) -> Captured | None:
+        """The frame in flight if ``res`` (a pose result or None) is its result; it lands."""
+        if self.cap is None or res is None or res.t_ms != self._t_ms:
+            return None
+        cap, self.cap = self.cap, None
+        return cap
+
+    def older_than(self, age_s: float) -> bool:
+        return self.cap is not None and self.clock() - self.since > age_s
+
+    def drop(self) -> None:
+        self.cap = None
+

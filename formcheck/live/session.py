@@ -41,7 +41,7 @@ from formcheck.core.errors import DisplayError, FormcheckError, InputError, NoPe
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import FrameResult, SetReport
 from formcheck.draw.layout import LivePlacer
-from formcheck.live.capture import Captured, FrameSource, LatestFrame
+from formcheck.live.capture import Captured, FrameSource, InFlight, LatestFrame
 from formcheck.live.guide import READY_PHASES, READY_TEXT, SetupGuide, setup_issues
 from formcheck.live.recorder import RECORD_MAX_FPS, RecordClock, Recorder, write_set_files
 from formcheck.live.stats import LiveStats, Readout, round_or_none
@@ -120,10 +120,7 @@ class LiveSession:
         self.paused = False
         self.quit = False
         self.guide = SetupGuide()
-        self._in_flight: Captured | None = None
-        self._in_flight_ms = -1
-        self._in_flight_since = 0.0
-        self._last_ms = -1
+        self._in_flight = InFlight(clock)
         self._last_t_s = -math.inf
         self._last_key_poll = -math.inf
         self._notice: tuple[str, float] | None = None
@@ -194,18 +191,16 @@ class LiveSession:
             time.sleep(KEY_POLL_S / 2)
             return not self.quit
         res = self.pose.latest()
-        if self._in_flight is not None and res is not None and res.t_ms == self._in_flight_ms:
-            done = self._in_flight
-            self._in_flight = None
-            self.stats.pose_ms.append((self.clock() - self._in_flight_since) * 1000.0)
+        done = self._in_flight.finished_by(res)
+        if done is not None:
+            self.stats.pose_ms.append((self.clock() - self._in_flight.since) * 1000.0)
             self._submit_next(0.0)  # the next inference starts before this frame is drawn
             self._process(done, res)
             return not self.quit
-        now = self.clock()
-        if self._in_flight is not None and now - self._in_flight_since > IN_FLIGHT_TIMEOUT_S:
-            self._in_flight = None
+        if self._in_flight.older_than(IN_FLIGHT_TIMEOUT_S):
+            self._in_flight.drop()
             self.stats.pose_timeouts += 1
-        if self._in_flight is None:
+        if not self._in_flight.busy:
             if not self._submit_next(KEY_POLL_S):
                 if self.source.error is not None:
                     self.error = self.source.error
@@ -224,10 +219,7 @@ class LiveSession:
         cap = self.source.take(timeout)
         if cap is None:
             return False
-        t_ms = max(int(round(cap.t_s * 1000.0)), self._last_ms + 1)
-        self._last_ms = t_ms
-        self._in_flight, self._in_flight_ms, self._in_flight_since = cap, t_ms, self.clock()
-        self.pose.submit(cap.bgr, t_ms)
+        self._in_flight.send(cap, self.pose)
         return True
 
     def _process(self, cap: Captured, res: Any) -> None:
@@ -319,7 +311,7 @@ class LiveSession:
             self._event("key", key="pause" if self.paused else "resume")
             if self.paused:
                 if getattr(self.source, "drop", True):
-                    self._in_flight = None  # stale by the time the pause ends
+                    self._in_flight.drop()  # stale by the time the pause ends
                 self._record_clock.pause()
                 self.coach.speaker.stop()
             self._redraw()
