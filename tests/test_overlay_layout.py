@@ -164,3 +164,57 @@ def test_band_grows_the_video_and_keeps_the_picture():
         drawn = overlay_frame(f, None, _result(1), layout=layout)
         assert np.array_equal(drawn.image[:h, :w], f)
         assert all(not s.intersects(Box(0, 0, w, h)) for s in layout.slots.values())
+
+
+def _srgb_to_linear(c: np.ndarray) -> np.ndarray:
+    c = c / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+# Machado et al. (2009) simulation matrices, severity 1.0, on linear RGB.
+_CVD = {
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+}
+
+
+def test_fault_and_warning_colours_stay_apart_under_red_green_colour_blindness():
+    """Simulated deuteranopia and protanopia: the two cue colours still differ in lightness by
+    a clear margin (relative luminance ratio at least 2.4; the old red and amber pair gave 2.1
+    under deuteranopia), so the banners read as two kinds."""
+    from formcheck.draw.primitives import FAULT, WARN
+
+    weights = np.array([0.2126, 0.7152, 0.0722])
+    for name, m in _CVD.items():
+        lum = []
+        for bgr in (FAULT, WARN):
+            rgb = _srgb_to_linear(np.array(bgr[::-1], dtype=np.float64))
+            lum.append(float(np.clip(m @ rgb, 0, 1) @ weights))
+        ratio = (max(lum) + 0.05) / (min(lum) + 0.05)
+        assert ratio >= 2.4, (name, lum)
+
+
+def test_skeleton_line_width_follows_the_person_not_the_frame():
+    """The same 300 px tall figure in a 640x480 and a 1920x1080 frame gets the same bones; a
+    figure twice the size gets thicker ones."""
+    from formcheck.core.landmarks import LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, LEFT_ANKLE, empty_frame
+    from formcheck.draw.frame import draw_skeleton
+    from formcheck.draw.primitives import WORK
+
+    def bone_width(w: int, h: int, size_px: float) -> int:
+        lm = empty_frame()
+        cx, cy = w / 2, h / 2
+        pts = {LEFT_SHOULDER: (cx - size_px / 2, cy - size_px / 2), LEFT_HIP: (cx - size_px / 4, cy),
+               LEFT_KNEE: (cx + size_px / 4, cy), LEFT_ANKLE: (cx + size_px / 2, cy + size_px / 2)}
+        for i, (x, y) in pts.items():
+            lm[i] = (x / w, y / h, 0.0, 0.95)
+        img = np.full((h, w, 3), 128, np.uint8)
+        draw_skeleton(img, lm, "left")
+        column = img[:, int(cx), :].astype(int)  # a cut across the hip-knee bone
+        return int((np.abs(column - np.array(WORK)).sum(axis=1) < 30).sum())
+
+    small_frame, big_frame = bone_width(640, 480, 300), bone_width(1920, 1080, 300)
+    assert small_frame == big_frame
+    assert bone_width(1920, 1080, 600) >= 1.6 * big_frame
