@@ -108,6 +108,9 @@ def _check(drawn, lm, w, h, what):
     for name, slot in drawn.layout.slots.items():
         assert slot.inside(canvas), (what, name, slot)
         assert box is None or not slot.intersects(box.grow(m)), (what, name, slot, box)
+    slots = list(drawn.layout.slots.items())
+    for i, (a, sa) in enumerate(slots):
+        assert not any(sa.intersects(sb) for _, sb in slots[i + 1:]), (what, a, "overlaps another panel")
     assert min(drawn.text_px) >= MIN_TEXT_FRAC["video"] * canvas_short - 0.01, (what, min(drawn.text_px))
 
 
@@ -135,7 +138,8 @@ def test_panels_never_cover_the_athlete_and_text_is_readable(sampled, framing, a
 
 @pytest.mark.mediapipe
 def test_live_panels_move_off_the_athlete(sampled):
-    """Live has no band: with room, the placer's panels stay clear of the last second's body."""
+    """Live has no band: with room, the placer's panels stay clear of the last second's body;
+    without, they may cover it (translucent) but never each other."""
     frames, lms = sampled["slht_left_good"]
     cf, cl = _crop(frames, lms, 16 / 9, 480)
     h, w = cf[0].shape[:2]
@@ -146,6 +150,8 @@ def test_live_panels_move_off_the_athlete(sampled):
         drawn = overlay_frame(cf[i], lm, _result(i), layout=layout)
         assert drawn.image.shape == cf[i].shape  # never a band live
         assert min(drawn.text_px) >= MIN_TEXT_FRAC["live"] * min(w, h) - 0.01
+        slots = list(layout.slots.values())
+        assert not any(a.intersects(b) for i, a in enumerate(slots) for b in slots[i + 1:])
         if not layout.crowded:
             assert not [n for n, s in layout.slots.items() if s.intersects(placer.body())]
 

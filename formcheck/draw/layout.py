@@ -23,6 +23,7 @@ BODY_MARGIN_FRAC = 0.03  # clearance around the body box, as a fraction of the s
 LIVE_BODY_WINDOW_S = 1.0  # live: the body's extent over this long
 CLIP_BODY_PERCENTILE = 1.0  # offline: per-frame box edges beyond this percentile are outliers
 _BAND_GROW_STEPS = 6
+_AVOID_WEIGHT = 50.0  # live, crowded: px² of distance from a panel's corner worth 1 px² of body covered
 
 # Panels in packing order, with the corner each prefers (fractions of the area: x, y).
 _PREFERRED = {"counter": (0.0, 0.0), "phase": (1.0, 0.0), "cues": (0.5, 1.0), "gauge": (1.0, 0.0),
@@ -156,24 +157,25 @@ def _candidates(name: str, size: tuple[int, int], area: Box, body: Box | None, p
 
 
 def _pack(sizes: dict[str, tuple[int, int]], names: list[str], area: Box, body: Box | None,
-          blocked: list[Box], m: int, placed: dict[str, Box] | None = None) -> tuple[dict[str, Box], list[str]]:
-    """Place each panel inside ``area``, clear of ``blocked`` and of each other (and of those
-    already ``placed``), nearest its preferred corner. Returns the slots and the names that
-    found no room."""
-    slots: dict[str, Box] = dict(placed or {})
+          blocked: list[Box], m: int, avoid: Box | None = None) -> tuple[dict[str, Box], list[str]]:
+    """Place each panel inside ``area``, clear of ``blocked`` and of each other, nearest its
+    preferred corner (and covering as little of ``avoid`` as it can). Returns the slots and the
+    names that found no room."""
+    slots: dict[str, Box] = {}
     missing: list[str] = []
+    inner = area.grow(-(m // 2))  # never flush with the picture's or the band's edge
     for name in names:
         fx, fy = _PREFERRED[name]
         px, py = area.x0 + fx * area.w, area.y0 + fy * area.h
         best, best_d = None, None
         for c in _candidates(name, sizes[name], area, body, list(slots.values()), m):
-            if not c.inside(area) or any(c.intersects(b) for b in blocked):
+            if not c.inside(inner) or any(c.intersects(b) for b in blocked):
                 continue
             if any(c.intersects(s.grow(m // 2)) for s in slots.values()):
                 continue
             cx = c.x0 if fx < 0.5 else (c.x1 if fx > 0.5 else (c.x0 + c.x1) / 2)
             cy = c.y0 if fy < 0.5 else (c.y1 if fy > 0.5 else (c.y0 + c.y1) / 2)
-            d = (cx - px) ** 2 + (cy - py) ** 2
+            d = (cx - px) ** 2 + (cy - py) ** 2 + (_AVOID_WEIGHT * _overlap(c, avoid) if avoid else 0.0)
             if best_d is None or d < best_d:
                 best, best_d = c, d
         if best is None:
@@ -181,6 +183,10 @@ def _pack(sizes: dict[str, tuple[int, int]], names: list[str], area: Box, body: 
         else:
             slots[name] = best
     return slots, missing
+
+
+def _overlap(a: Box, b: Box) -> float:
+    return float(max(0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0, min(a.y1, b.y1) - max(a.y0, b.y0)))
 
 
 def _default_slot(name: str, size: tuple[int, int], area: Box, m: int) -> Box:
@@ -214,11 +220,17 @@ def plan_layout(w: int, h: int, body: Box | None, *, viewing: str = "video", ban
     if not missing:
         return Layout((w, h), (w, h), slots, st, body, translucent=live)
     if not band:
-        # Live: what found no room goes where the body allows least badly, translucent, but
-        # never over another panel.
-        slots, still = _pack(sizes, missing, frame, None, [], m, placed=slots)
+        # Live: no free room for everything. Pack again covering as little of the body as
+        # possible (translucent), never one panel over another.
+        slots, still = _pack(sizes, names, frame, keep_out, [], m, avoid=keep_out)
+        for k in (0.8, 0.65, 0.5):  # the gauge and the angles can be shorter (fewer rows)
+            if not any(n in ("gauge", "angles") for n in still):
+                break
+            small = {n: (sizes[n][0], int(sizes[n][1] * k)) if n in ("gauge", "angles") else sizes[n] for n in sizes}
+            slots, still = _pack(small, names, frame, keep_out, [], m, avoid=keep_out)
         for name in still:
-            slots[name] = _default_slot(name, sizes[name], frame, m)
+            if name != "notice":  # a notice without room is shown in the cue banners' place
+                slots[name] = _default_slot(name, sizes[name], frame, m)
         return Layout((w, h), (w, h), slots, st, body, translucent=True, crowded=True)
     return _band_layout(w, h, body, st, sizes, names)
 
@@ -252,7 +264,7 @@ def _pack_band(w: int, h: int, body: Box | None, st: Style, sizes: dict[str, tup
     (cw, ch), (pw, ph), (aw, ah), (gw, gh) = (sizes[k] for k in ("counter", "phase", "angles", "gauge"))
     cue_h = sizes["cues"][1]
     if w > 1.2 * h:  # beside a landscape frame: one column as tall as the frame
-        bw = max(cw, aw + m + gw, pw) + 2 * m
+        bw = max(cw, max(aw, pw) + m + gw) + 2 * m
         bw += (w + bw) % 2  # even sizes for the H.264 encoder
         x0 = w + m
         y = m + ch + m
@@ -301,6 +313,7 @@ class LivePlacer:
         self.window_s = window_s
         self._boxes: deque[tuple[float, Box]] = deque()
         self._layout: Layout | None = None
+        self._cols = 0
 
     def add(self, t_s: float, landmarks: np.ndarray | None, size: tuple[int, int] | None = None) -> None:
         """One frame's landmarks (normalized; already mirrored if the window is)."""
@@ -314,13 +327,14 @@ class LivePlacer:
     def body(self) -> Box | None:
         return union([b for _, b in self._boxes])
 
-    def layout(self, w: int, h: int) -> Layout:
+    def layout(self, w: int, h: int, n_count_cols: int = 3) -> Layout:
+        """The layout for this frame; ``n_count_cols``: columns of the rep counter (sides + total)."""
         body = self.body()
         lay = self._layout
         moved = lay is not None and lay.crowded and not _same_place(body, lay.body, lay.style.short_px)
-        if lay is None or lay.frame != (w, h) or moved or lay.covers_body(body):
-            lay = plan_layout(w, h, body, viewing="live", notice=True)
-            self._layout = lay
+        if lay is None or lay.frame != (w, h) or moved or lay.covers_body(body) or n_count_cols != self._cols:
+            lay = plan_layout(w, h, body, viewing="live", notice=True, n_count_cols=n_count_cols)
+            self._layout, self._cols = lay, n_count_cols
         return lay
 
 

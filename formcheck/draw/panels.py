@@ -43,6 +43,11 @@ def _count_columns(result: FrameResult, side: str) -> list[tuple[str, int, tuple
     return cols
 
 
+def count_columns(result: FrameResult) -> int:
+    """How many columns the rep counter shows (one per side, plus the total when several)."""
+    return len(_count_columns(result, ""))
+
+
 def draw_counter(pen: Pen, result: FrameResult, side: str, st: Style, slot: Box, alpha: float) -> None:
     """Rep counts per side and in total; the digits shrink (labels do not) to fit the slot."""
     cols = _count_columns(result, side)

@@ -41,6 +41,7 @@ from formcheck.core.errors import DisplayError, FormcheckError, InputError, NoPe
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import FrameResult, SetReport
 from formcheck.draw.layout import LivePlacer
+from formcheck.draw.panels import count_columns
 from formcheck.live.capture import Captured, FrameSource, InFlight, LatestFrame
 from formcheck.live.guide import READY_PHASES, READY_TEXT, SetupGuide, setup_issues
 from formcheck.live.recorder import RECORD_MAX_FPS, RecordClock, Recorder, write_set_files
@@ -271,7 +272,7 @@ class LiveSession:
         lat = None if self.paused else self._readout.latency_ms()
         if cap is not None:
             self._placer.add(cap.t_s, lm, (bgr.shape[1], bgr.shape[0]))
-        layout = self._placer.layout(bgr.shape[1], bgr.shape[0])
+        layout = self._placer.layout(bgr.shape[1], bgr.shape[0], count_columns(result))
         t0 = self.clock()
         img = overlay.draw_overlay(bgr, lm, result, show_fps=fps, latency_ms=lat, banner=banner, layout=layout)
         t1 = self.clock()
