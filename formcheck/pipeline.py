@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from formcheck.core.analyzer import analyze_series
 from formcheck.core.errors import InputError
@@ -51,8 +52,15 @@ def _file_key(path: Path, model: Path | None) -> str:
     return h.hexdigest()[:16]
 
 
-def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, progress: bool) -> LandmarkSeries:
-    """Run the pose model over a video, or load the cached landmarks of an unchanged video."""
+ProgressFn = Callable[[int, int | None], None]
+
+
+def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
+                        progress: bool | ProgressFn) -> LandmarkSeries:
+    """Run the pose model over a video, or load the cached landmarks of an unchanged video.
+
+    ``progress``: True draws a terminal bar; a function is called with (frames done, total).
+    """
     key = _file_key(path, model)
     if cache is not None and cache.is_file():
         try:
@@ -65,9 +73,10 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, p
     from formcheck.adapters.video import open_video
 
     with open_video(path) as video, PoseEstimator(model_path=model) as estimator:
-        bar = _progress_bar(path.name, video.frame_count) if progress else None
+        bar = _progress_bar(path.name, video.frame_count) if progress is True else None
+        on_frames = bar.update if bar else (progress if callable(progress) else None)
         try:
-            series = extract_landmarks(video, estimator, progress=bar.update if bar else None)
+            series = extract_landmarks(video, estimator, progress=on_frames)
         finally:
             if bar:
                 bar.close()
@@ -97,7 +106,7 @@ class _progress_bar:
 
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
-                 annotate: bool = True, progress: bool = False, json_path: Path | None = None,
+                 annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
                  csv_path: Path | None = None) -> AnalysisResult:
     """Analyse one video or landmark file and write its outputs into ``out_dir``."""
     path = Path(path)

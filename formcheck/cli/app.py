@@ -20,6 +20,7 @@ from formcheck.core.errors import ConfigError, FormcheckError
 from formcheck.cli.live import live
 from formcheck.core.profile import EXERCISES
 from formcheck.cli.render import render
+from formcheck.cli.serve import serve, users_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Exercise form checker for the hip thrust family.")
@@ -104,6 +105,8 @@ def show_profile(
 
 app.command("live")(live)
 app.command("render")(render)
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:  # pragma: no cover - console entry

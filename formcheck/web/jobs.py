@@ -1,0 +1,129 @@
+"""The analysis job: a clip's row claimed, ``analyze_path`` called, the outcome recorded.
+
+The same library call as ``formcheck analyze`` (no second pipeline); this module adds only the
+row's state: queued -> running (progress %) -> done | failed. The report reaches the row, and the
+row says done, in one commit after every output file was written whole; a run cut short leaves
+the row 'running' and a restart puts it back in the queue. Running a job twice writes the same
+files into the same folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select, update
+
+from formcheck.core.errors import FormcheckError
+from formcheck.web.config import Settings
+from formcheck.web.db import Database
+from formcheck.web.models import Clip, utcnow
+from formcheck.web.queue import JobQueue, make_queue
+from formcheck.web.storage import LocalStorage, Storage
+
+log = logging.getLogger("formcheck.web.jobs")
+POSE_SHARE = 0.8  # the pose model's share of a job's time, for the progress figure
+PROGRESS_EVERY_S = 0.5
+INTERNAL_ERROR = "internal error while analysing this clip (the server log has the details)"
+
+
+@dataclass
+class AppParts:
+    """What a server or a worker process holds: settings, database, storage, queue."""
+
+    settings: Settings
+    db: Database
+    storage: Storage
+    queue: JobQueue
+
+
+def build_parts(settings: Settings) -> AppParts:
+    db = Database.open(settings)
+    return AppParts(settings, db, LocalStorage(settings.files_dir), make_queue(settings, run_clip))
+
+
+@lru_cache(maxsize=1)
+def _worker_parts() -> AppParts:
+    """A worker process's parts, from the environment its server gave it."""
+    return build_parts(Settings.from_env())
+
+
+def _claim(parts: AppParts, clip_id: str) -> Clip | None:
+    with parts.db.session() as s:
+        claimed = s.execute(update(Clip).where(Clip.id == clip_id, Clip.status == "queued").values(
+            status="running", progress=0, error=None, attempts=Clip.attempts + 1,
+            updated_at=utcnow())).rowcount
+        s.commit()
+        return s.get(Clip, clip_id) if claimed else None
+
+
+def _set(parts: AppParts, clip_id: str, **values: object) -> None:
+    with parts.db.session() as s:
+        s.execute(update(Clip).where(Clip.id == clip_id).values(updated_at=utcnow(), **values))
+        s.commit()
+
+
+class _Progress:
+    """Pose frames done -> a percentage in the row, written at most every PROGRESS_EVERY_S."""
+
+    def __init__(self, parts: AppParts, clip_id: str) -> None:
+        self.parts, self.clip_id, self._last_s = parts, clip_id, 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if not total or now - self._last_s < PROGRESS_EVERY_S:
+            return
+        self._last_s = now
+        _set(self.parts, self.clip_id, progress=int(POSE_SHARE * 100 * min(done, total) / total))
+
+
+def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
+    """The queue's task: analyse one clip unless another delivery already has it."""
+    from formcheck.pipeline import analyze_path
+
+    parts = parts or _worker_parts()
+    clip = _claim(parts, clip_id)
+    if clip is None:
+        return
+    upload = parts.storage.local_path(clip.upload_key)
+    try:
+        result = analyze_path(upload, exercise=clip.exercise, side=clip.side,
+                              out_dir=parts.storage.work_dir(clip.id), progress=_Progress(parts, clip_id))
+    except FormcheckError as exc:
+        # The CLI's one-line reason, with the stored name swapped back for the uploaded one.
+        reason = str(exc).replace(str(upload), clip.original_name).replace(upload.name, clip.original_name)
+        _set(parts, clip_id, status="failed", error=reason, progress=0)
+        return
+    except Exception:  # noqa: BLE001 - a job must end in a state, whatever broke
+        log.exception("clip %s: analysis crashed", clip_id)
+        _set(parts, clip_id, status="failed", error=INTERNAL_ERROR, progress=0)
+        return
+    report = result.report.to_dict()
+    report["source"] = clip.original_name  # the stored name is random: show the athlete's
+    video = result.outputs.get("video")
+    video_key = parts.storage.key_for(video) if video else None
+    _set(parts, clip_id, status="done", progress=100, error=None, runs_done=Clip.runs_done + 1,
+         report_json=json.dumps(report), video_key=video_key)
+
+
+def requeue_interrupted(parts: AppParts) -> int:
+    """At server start: jobs left 'running' by a killed server go back to 'queued'."""
+    with parts.db.session() as s:
+        n = s.execute(update(Clip).where(Clip.status == "running").values(
+            status="queued", progress=0, updated_at=utcnow())).rowcount
+        s.commit()
+    return n
+
+
+def resend_queued(parts: AppParts, only_if_queue_empty: bool = True) -> int:
+    """Deliver every queued row again when the queue holds nothing (its deliveries were lost)."""
+    if only_if_queue_empty and parts.queue.pending() > 0:
+        return 0
+    with parts.db.session() as s:
+        ids = list(s.scalars(select(Clip.id).where(Clip.status == "queued").order_by(Clip.created_at)))
+    for clip_id in ids:
+        parts.queue.enqueue(clip_id)
+    return len(ids)

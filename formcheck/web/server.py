@@ -1,0 +1,31 @@
+"""``formcheck serve``: database migrated, interrupted jobs re-queued, workers, then uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+from formcheck.web.config import Settings
+from formcheck.web.jobs import build_parts, requeue_interrupted, resend_queued
+
+log = logging.getLogger("formcheck.web")
+
+
+def run_server(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from formcheck.web.app import create_app
+    from formcheck.web.worker import start_workers, stop_workers
+
+    parts = build_parts(settings)
+    procs = []
+    if settings.workers > 0:
+        # This server's workers died with its last run: whatever was 'running' starts again.
+        n = requeue_interrupted(parts)
+        if n:
+            log.warning("re-queued %d job(s) interrupted by the last shutdown", n)
+        procs = start_workers(settings, settings.workers)
+        resend_queued(parts, only_if_queue_empty=False)
+    try:
+        uvicorn.run(create_app(parts), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        stop_workers(procs)

@@ -1,0 +1,86 @@
+"""File storage behind a small interface: a local folder now, an object store later.
+
+Keys are random names the app makes (``new_key``); an uploaded file's own name never reaches
+the disk. Writers go to a temporary name first and appear only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+
+class Storage(Protocol):
+    def new_key(self, prefix: str, suffix: str) -> str: ...
+    def open_write(self, key: str) -> "PendingFile": ...
+    def local_path(self, key: str) -> Path: ...
+    def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> None: ...
+    def work_dir(self, name: str) -> Path: ...
+    def key_for(self, path: Path) -> str: ...
+
+
+class PendingFile:
+    """A file being written under a temporary name: ``commit`` publishes it, ``discard`` removes it."""
+
+    def __init__(self, final: Path) -> None:
+        self.final = final
+        self.tmp = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part")
+        self.tmp.parent.mkdir(parents=True, exist_ok=True)
+        self.size_bytes = 0
+        self._fh: BinaryIO = open(self.tmp, "wb")
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+        self.size_bytes += len(data)
+
+    def commit(self) -> None:
+        self._fh.close()
+        os.replace(self.tmp, self.final)
+
+    def discard(self) -> None:
+        self._fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+class LocalStorage:
+    """Keys are relative paths under one root folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def new_key(self, prefix: str, suffix: str) -> str:
+        return f"{prefix}/{secrets.token_hex(16)}{suffix}"
+
+    def local_path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError(f"storage key outside the store: {key!r}")
+        return path
+
+    def open_write(self, key: str) -> PendingFile:
+        return PendingFile(self.local_path(key))
+
+    def exists(self, key: str) -> bool:
+        return self.local_path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        path = self.local_path(key)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+    def work_dir(self, name: str) -> Path:
+        """A folder for a job's outputs (the same folder every time the job runs)."""
+        path = self.local_path(f"out/{name}")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def key_for(self, path: Path) -> str:
+        """The key of a file a job wrote into its work folder."""
+        return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
