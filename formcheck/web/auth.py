@@ -117,10 +117,11 @@ def find_invite(db: Session, token: str) -> Invite | None:
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per email and per client address in ``window_s``."""
+    """Failed logins in the last ``window_s``: at most ``per_email`` for one account and
+    ``per_address`` from one client address (several people may share an address)."""
 
-    def __init__(self, attempts: int = 5, window_s: float = 300.0) -> None:
-        self.attempts = attempts
+    def __init__(self, per_email: int = 5, per_address: int = 30, window_s: float = 300.0) -> None:
+        self.limits = {"email": per_email, "ip": per_address}
         self.window_s = window_s
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -132,9 +133,10 @@ class LoginLimiter:
         return q
 
     def check(self, *keys: str) -> None:
+        """Keys are "email:..." or "ip:..."; raises RateLimited when one is over its limit."""
         now = time.monotonic()
         with self._lock:
-            if any(len(self._recent(k, now)) >= self.attempts for k in keys):
+            if any(len(self._recent(k, now)) >= self.limits[k.split(":", 1)[0]] for k in keys):
                 raise RateLimited("too many failed sign-ins: wait a few minutes and try again")
 
     def failed(self, *keys: str) -> None:

@@ -101,12 +101,12 @@ def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
         log.exception("clip %s: analysis crashed", clip_id)
         _set(parts, clip_id, status="failed", error=INTERNAL_ERROR, progress=0)
         return
-    report = result.report.to_dict()
-    report["source"] = clip.original_name  # the stored name is random: show the athlete's
+    # The stored name is random: the report (source, warnings) shows the athlete's own.
+    report_json = json.dumps(result.report.to_dict()).replace(upload.name, clip.original_name)
     video = result.outputs.get("video")
     video_key = parts.storage.key_for(video) if video else None
     _set(parts, clip_id, status="done", progress=100, error=None, runs_done=Clip.runs_done + 1,
-         report_json=json.dumps(report), video_key=video_key)
+         report_json=report_json, video_key=video_key)
 
 
 def requeue_interrupted(parts: AppParts) -> int:

@@ -43,7 +43,7 @@ def clip_detail(db: Session, clip: Clip) -> dict:
     notes = db.scalars(select(Note).where(Note.clip_id == clip.id).order_by(Note.t_s, Note.created_at))
     verdicts = db.scalars(select(Verdict).where(Verdict.clip_id == clip.id).order_by(Verdict.rep, Verdict.code))
     return {"id": clip.id, "status": clip.status, "progress": clip.progress, "error": clip.error,
-            "report": report_of(clip), "name": clip.original_name, "created_at": _iso(clip.created_at),
+            "report": report_of(clip), "name": clip.original_name, "exercise": clip.exercise, "created_at": _iso(clip.created_at),
             "has_video": bool(clip.video_key), "notes": [note_json(n) for n in notes],
             "verdicts": [verdict_json(v) for v in verdicts]}
 

@@ -1,0 +1,66 @@
+"""Who sees what, against the real server: athletes, coaches, no session, forged requests."""
+
+from __future__ import annotations
+
+import httpx
+
+
+def test_authorization_matrix(team, short_clip):
+    a, b, c1, c2 = (team.client(e) for e in ("a@example.com", "b@example.com", "c1@example.com", "c2@example.com"))
+    up = a.upload(short_clip)
+    assert up.status_code == 202 and up.json()["status"] == "queued"
+    clip_id = up.json()["id"]
+    assert len(clip_id) >= 20 and not clip_id.isdigit()
+    assert a.wait(clip_id)["status"] == "done"
+
+    missing = b.get("/api/clips/no-such-clip-id-000000")
+    assert missing.status_code == 404
+    for other in (b, c2):
+        assert other.get("/api/clips").json() == []
+        for path in (f"/api/clips/{clip_id}", f"/api/clips/{clip_id}/video", f"/clips/{clip_id}"):
+            r = other.get(path)
+            assert r.status_code == 404, path
+        r = other.get(f"/api/clips/{clip_id}")
+        assert r.json() == missing.json()  # exactly like a clip that does not exist
+        assert other.post(f"/api/clips/{clip_id}/notes", json={"text": "hi", "rep": 1}).status_code == 404
+        assert other.post(f"/api/clips/{clip_id}/verdicts", json={"rep": 1, "missed": "neck"}).status_code == 404
+    athlete_a = c1.get("/api/clips").json()[0]
+    assert athlete_a["id"] == clip_id and athlete_a["athlete"] == "a@example.com"
+    a_id = a.get("/api/me").json()["id"]
+    assert c2.get(f"/api/athletes/{a_id}/export").status_code == 404
+    assert b.get(f"/api/athletes/{a_id}/export").status_code == 404
+
+    # The athlete cannot review their own clip; the coach can, and the athlete sees it.
+    assert a.post(f"/api/clips/{clip_id}/notes", json={"text": "self"}).status_code == 403
+    assert c1.post(f"/api/clips/{clip_id}/notes", json={"text": "Squeeze at the top", "t_s": 0.5}).status_code == 201
+    assert c1.post(f"/api/clips/{clip_id}/verdicts", json={"rep": 1, "missed": "neck"}).status_code == 200
+    seen = a.get(f"/api/clips/{clip_id}").json()
+    assert [n["text"] for n in seen["notes"]] == ["Squeeze at the top"]
+    assert seen["verdicts"][0]["missed"] == "neck"
+    export = c1.get(f"/api/athletes/{a_id}/export").json()
+    assert export["athlete"] == "a@example.com" and export["clips"][0]["verdicts"][0]["missed"] == "neck"
+
+
+def test_no_session_and_forged_requests(team):
+    anon = httpx.Client(base_url=team.url)
+    assert anon.get("/api/clips").status_code == 401
+    assert anon.post("/api/clips", files={"file": ("x.mp4", b"x")}).status_code == 401
+    page = anon.get("/sets", follow_redirects=True)
+    assert page.status_code == 401 and 'action="/login"' in page.text
+
+    a = team.client("a@example.com")
+    forged = httpx.Client(base_url=team.url, cookies=a.cookies)  # the cookie, but no CSRF token
+    assert forged.post("/api/logout").status_code == 403
+    assert forged.post("/api/clips", files={"file": ("x.mp4", b"\0\0\0\x18ftypmp42" + b"\0" * 100)}).status_code == 403
+    assert forged.post("/logout", data={"csrf_token": "guess"}).status_code == 403
+    assert forged.get("/api/clips").status_code == 200  # the session itself is still good
+    # The login form refuses a post without the token it handed out.
+    assert anon.post("/login", data={"email": "a@example.com", "password": "correct-horse-42"}).status_code == 403
+
+
+def test_login_attempts_are_limited(team):
+    c = team.client()
+    codes = [c.login("a@example.com", "wrong-password").status_code for _ in range(6)]
+    assert codes == [401] * 5 + [429]
+    assert c.login("a@example.com").status_code == 429  # even the right password waits
+    assert team.client().login("b@example.com").status_code == 200
