@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 
@@ -64,3 +66,21 @@ def test_login_attempts_are_limited(team):
     assert codes == [401] * 5 + [429]
     assert c.login("a@example.com").status_code == 429  # even the right password waits
     assert team.client().login("b@example.com").status_code == 200
+
+
+def test_coach_invite_link_makes_their_athlete_once(team):
+    c2 = team.client("c2@example.com")
+    assert team.client("a@example.com").post("/api/invites").status_code == 403  # athletes cannot invite
+    url = c2.post("/api/invites").json()["url"]
+    path = httpx.URL(url).path
+    joiner = httpx.Client(base_url=team.url)
+    form = joiner.get(path)
+    assert form.status_code == 200 and "c2@example.com" in form.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    joined = joiner.post(path, data={"email": "new@example.com", "password": "a-long-password", "csrf_token": token})
+    assert joined.status_code == 303 and joined.headers["location"] == "/sets"
+    assert joiner.get("/api/me").json()["email"] == "new@example.com"
+    new_id = joiner.get("/api/me").json()["id"]
+    assert c2.get(f"/api/athletes/{new_id}/export").json()["athlete"] == "new@example.com"
+    assert team.client("c1@example.com").get(f"/api/athletes/{new_id}/export").status_code == 404
+    assert httpx.get(team.url + path).status_code == 404  # used up

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, SAMPLES
+from webapp import PASSWORD, SAMPLES
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -37,8 +37,13 @@ class Shots:
         folder.mkdir(parents=True, exist_ok=True)
 
     def take(self, page, name: str) -> None:
-        if page.locator("video#video").count():  # a decoded frame, not a black box
+        if page.locator("video#video").count():  # a painted frame, not a black box
             page.wait_for_function("document.getElementById('video').readyState >= 2")
+            page.evaluate("""() => new Promise((done) => {
+                const v = document.getElementById('video');
+                v.addEventListener('seeked', () => requestAnimationFrame(() => requestAnimationFrame(done)), {once: true});
+                v.currentTime = v.currentTime + 0.001;
+            })""")
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
             page.screenshot(path=str(self.folder / f"{name}-{width}.png"), full_page=True)

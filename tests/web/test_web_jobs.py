@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from conftest import SAMPLES, stored_files
+from webapp import SAMPLES, stored_files
 
 
 def _clip_rows(data) -> list[tuple]:
