@@ -12,13 +12,14 @@ from formcheck.core.errors import ConfigError
 from formcheck.core.profile import EXERCISES
 from formcheck.web import access, auth
 from formcheck.web.deps import CSRF_HEADER, Caller, caller, caller_csrf, db_session, parts
-from formcheck.web.errors import Conflict, Forbidden, NotAuthenticated, NotFound
+from formcheck.web.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge
 from formcheck.web.models import Clip, Note, User, Verdict, utcnow
 from formcheck.web.present import athlete_export, clip_detail, clip_summary, note_json, verdict_json
-from formcheck.web.upload import receive_upload
+from formcheck.web.upload import receive_upload, too_large_message
 
 router = APIRouter(prefix="/api")
 SIDES = ("auto", "left", "right")
+FORM_OVERHEAD_BYTES = 64 * 1024  # multipart headers and the small fields around the file
 
 
 class LoginIn(BaseModel):
@@ -85,6 +86,9 @@ async def api_upload(request: Request, who: Caller = Depends(caller), db: Sessio
     if who.user.role != "athlete":
         raise Forbidden("only athletes upload clips")
     app = parts(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > app.settings.max_upload_bytes + FORM_OVERHEAD_BYTES:
+        raise TooLarge(too_large_message(app.settings.max_upload_bytes))
     header = request.headers.get(CSRF_HEADER)
     up = await receive_upload(request.headers.get("content-type", ""), request.stream(), app.storage,
                               app.settings.max_upload_bytes,

@@ -23,6 +23,10 @@ MAX_FIELD_BYTES = 1024
 NOT_A_VIDEO = "this file is not a video we can read (mp4, mov, webm, mkv or avi)"
 
 
+def too_large_message(limit_bytes: int) -> str:
+    return f"the file is larger than this server's limit of {limit_bytes // 2**20} MB"
+
+
 def sniff_container(head: bytes) -> str | None:
     """The file suffix for a video container recognised from its first bytes, else None."""
     if len(head) >= 12 and head[4:8] == b"ftyp":
@@ -106,7 +110,7 @@ class _Receiver:
             return
         self.result.size_bytes += len(chunk)
         if self.result.size_bytes > self.limit_bytes:
-            raise TooLarge(f"the file is larger than this server's limit of {self.limit_bytes // 2**20} MB")
+            raise TooLarge(too_large_message(self.limit_bytes))
         if self.pending is None:
             self._head += chunk
             if len(self._head) >= SNIFF_BYTES:

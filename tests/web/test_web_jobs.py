@@ -16,6 +16,17 @@ def _clip_rows(data) -> list[tuple]:
         return db.execute("SELECT id, status, attempts, runs_done, report_json IS NOT NULL FROM clips").fetchall()
 
 
+BOUNDARY = "fcboundary1234"
+
+
+def _chunked_form(payload: bytes):
+    """A multipart body sent in chunks with no Content-Length (as a phone may stream it)."""
+    yield f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\n\r\n".encode()
+    for i in range(0, len(payload), 256 * 1024):
+        yield payload[i:i + 256 * 1024]
+    yield f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
 def test_bad_uploads_answer_plainly_and_leave_nothing(make_server, short_clip, empty_scene_clip):
     server = make_server(max_upload_mb=1).start()
     server.add_user("c@example.com", "coach")
@@ -28,7 +39,10 @@ def test_bad_uploads_answer_plainly_and_leave_nothing(make_server, short_clip, e
     empty = a.upload(name="empty.mp4", data=b"")
     assert empty.status_code == 400 and "empty" in empty.json()["error"]
     big = a.upload(name="big.mp4", data=sample[:64] + b"\0" * (2 * 2**20))
-    assert big.status_code == 413 and "1 MB" in big.json()["error"]
+    assert big.status_code == 413 and "1 MB" in big.json()["error"]  # refused from its declared length
+    streamed = a.post("/api/clips", content=_chunked_form(sample[:64] + b"\0" * (2 * 2**20)),
+                      headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+    assert streamed.status_code == 413  # no length declared: stopped at the limit while streaming
     assert stored_files(server.data) == [] and _clip_rows(server.data) == []  # nothing queued or kept
 
     truncated = a.upload(name="../../x.mp4", data=sample[: len(sample) // 3])
