@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +30,12 @@ log = logging.getLogger("formcheck.web.jobs")
 POSE_SHARE = 0.8  # the pose model's share of a job's time, for the progress figure
 PROGRESS_EVERY_S = 0.5
 INTERNAL_ERROR = "internal error while analysing this clip (the server log has the details)"
+CRASHED = "the analysis stopped the worker process twice: this clip cannot be analysed here"
+MAX_ATTEMPTS = 2  # a job whose worker died this many times fails instead of running again
+
+
+def worker_id(pid: int | None = None) -> str:
+    return f"{socket.gethostname()}:{pid or os.getpid()}"
 
 
 @dataclass
@@ -55,7 +63,7 @@ def _claim(parts: AppParts, clip_id: str) -> Clip | None:
     with parts.db.session() as s:
         claimed = s.execute(update(Clip).where(Clip.id == clip_id, Clip.status == "queued").values(
             status="running", progress=0, error=None, attempts=Clip.attempts + 1,
-            updated_at=utcnow())).rowcount
+            worker=worker_id(), updated_at=utcnow())).rowcount
         s.commit()
         return s.get(Clip, clip_id) if claimed else None
 
@@ -116,6 +124,22 @@ def requeue_interrupted(parts: AppParts) -> int:
             status="queued", progress=0, updated_at=utcnow())).rowcount
         s.commit()
     return n
+
+
+def release_dead_worker(parts: AppParts, pid: int) -> list[str]:
+    """A worker process died mid-job: its job runs again, or fails after MAX_ATTEMPTS deaths."""
+    gone = worker_id(pid)
+    with parts.db.session() as s:
+        rows = list(s.scalars(select(Clip).where(Clip.status == "running", Clip.worker == gone)))
+        for clip in rows:
+            again = clip.attempts < MAX_ATTEMPTS
+            clip.status, clip.progress, clip.updated_at = ("queued" if again else "failed"), 0, utcnow()
+            clip.error = None if again else CRASHED
+        s.commit()
+    requeued = [c.id for c in rows if c.status == "queued"]
+    for clip_id in requeued:
+        parts.queue.enqueue(clip_id)
+    return requeued
 
 
 def resend_queued(parts: AppParts, only_if_queue_empty: bool = True) -> int:

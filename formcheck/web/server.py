@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from formcheck.web.config import Settings
-from formcheck.web.jobs import build_parts, requeue_interrupted, resend_queued
+from formcheck.web.jobs import build_parts, release_dead_worker, requeue_interrupted, resend_queued
 
 log = logging.getLogger("formcheck.web")
 
@@ -14,18 +14,19 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from formcheck.web.app import create_app
-    from formcheck.web.worker import start_workers, stop_workers
+    from formcheck.web.worker import Supervisor
 
     parts = build_parts(settings)
-    procs = []
+    supervisor = None
     if settings.workers > 0:
         # This server's workers died with its last run: whatever was 'running' starts again.
         n = requeue_interrupted(parts)
         if n:
             log.warning("re-queued %d job(s) interrupted by the last shutdown", n)
-        procs = start_workers(settings, settings.workers)
+        supervisor = Supervisor(settings, on_death=lambda pid: release_dead_worker(parts, pid))
         resend_queued(parts, only_if_queue_empty=False)
     try:
         uvicorn.run(create_app(parts), host=host, port=port, log_level="warning", access_log=False)
     finally:
-        stop_workers(procs)
+        if supervisor is not None:
+            supervisor.stop()

@@ -8,14 +8,18 @@ a restarted server never finds an orphan still running an old job.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from typing import Callable
 
 from formcheck.web.config import Settings
+
+log = logging.getLogger("formcheck.web.worker")
 
 PR_SET_PDEATHSIG = 1
 
@@ -37,9 +41,34 @@ def _watch_parent(parent_pid: int) -> None:
 def start_workers(settings: Settings, count: int) -> list[subprocess.Popen]:
     """Start ``count`` worker processes, one job at a time each."""
     env = {**os.environ, **settings.to_env(), "FORMCHECK_PARENT_PID": str(os.getpid())}
-    return [subprocess.Popen([sys.executable, "-m", "formcheck.web.worker"], env=env,
+    # A session of their own: a Ctrl-C at the terminal reaches the server, which stops them.
+    return [subprocess.Popen([sys.executable, "-m", "formcheck.web.worker"], env=env, start_new_session=True,
                              preexec_fn=_die_with_parent if sys.platform == "linux" else None)
             for _ in range(count)]
+
+
+class Supervisor:
+    """Keeps ``count`` workers alive: a worker that dies is replaced and its job taken back."""
+
+    def __init__(self, settings: Settings, on_death: Callable[[int], object]) -> None:
+        self.settings, self.on_death = settings, on_death
+        self.procs = start_workers(settings, settings.workers)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(1.0):
+            for i, proc in enumerate(self.procs):
+                if proc.poll() is not None and not self._stop.is_set():
+                    log.warning("worker %d exited (%s): replacing it", proc.pid, proc.returncode)
+                    self.on_death(proc.pid)
+                    self.procs[i] = start_workers(self.settings, 1)[0]
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        stop_workers(self.procs)
 
 
 def stop_workers(procs: list[subprocess.Popen], timeout_s: float = 10.0) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,6 +88,25 @@ def test_sigkill_mid_job_then_restart_finishes_it(make_server):
     assert done["status"] == "done" and done["report"]["rep_count"] == 3
     (row,) = _clip_rows(server.data)
     assert row[2:] == (2, 1, 1)  # claimed twice (before and after the kill), finished once
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_job_runs_again(make_server):
+    server = make_server().start()
+    server.add_user("c@example.com", "coach")
+    server.add_user("a@example.com", "athlete", coach="c@example.com")
+    a = server.client("a@example.com")
+    clip_id = a.upload(SAMPLES / "slht_fast_descent.mp4").json()["id"]
+    deadline = time.monotonic() + 120
+    while a.get(f"/api/clips/{clip_id}").json()["progress"] < 10:
+        assert time.monotonic() < deadline, "the job never started"
+        time.sleep(0.2)
+    with sqlite3.connect(server.data / "formcheck.db") as db:
+        (worker,) = db.execute("SELECT worker FROM clips").fetchone()
+    os.kill(int(worker.rsplit(":", 1)[1]), signal.SIGKILL)
+    done = a.wait(clip_id)
+    assert done["status"] == "done" and done["report"]["rep_count"] == 3
+    assert _clip_rows(server.data)[0][2:] == (2, 1, 1)
+    assert a.get("/healthz").status_code == 200
 
 
 def test_twenty_uploads_at_once_each_analysed_exactly_once(make_server, short_clip):
