@@ -8,14 +8,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from formcheck.core.errors import ConfigError
 from formcheck.web.config import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(settings: Settings) -> Engine:
+    try:
+        return _engine(settings)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigError(f"--db: not a database URL we can use ({exc})") from None
+
+
+def _engine(settings: Settings) -> Engine:
     url = settings.database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -55,7 +64,10 @@ class Database:
     @classmethod
     def open(cls, settings: Settings) -> "Database":
         db = cls(settings)
-        migrate(db.engine)
+        try:
+            migrate(db.engine)
+        except OperationalError as exc:
+            raise ConfigError(f"cannot open the database: {str(exc.orig).strip().splitlines()[0]}") from None
         return db
 
     def session(self) -> Session:

@@ -60,3 +60,18 @@ def test_every_error_maps_to_one_status():
     # More specific classes come before their bases, or they would never be reached.
     for i, (cls, _status) in enumerate(HTTP_STATUS):
         assert not any(issubclass(cls, base) for base, _ in HTTP_STATUS[:i]), cls
+
+
+@pytest.mark.parametrize("db_url, says", [
+    ("nonsense", "not a database URL"),
+    ("postgresql+psycopg://nobody@127.0.0.1:1/none", "cannot open the database"),
+])
+def test_a_bad_database_url_is_one_line_and_exit_5(tmp_path, db_url, says):
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "formcheck.cli", "users", "add", "x@example.com", "--role", "coach",
+                          "--data", str(tmp_path), "--db", db_url, "--password-stdin"],
+                         input="long-enough-pw\n", text=True, capture_output=True, timeout=120)
+    assert res.returncode == 5 and says in res.stderr
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
