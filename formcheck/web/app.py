@@ -24,13 +24,13 @@ SWEEP_EVERY_S = 10.0
 
 
 def _wants_page(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and request.method == "GET"
+    return not request.url.path.startswith("/api/")
 
 
 def _error_response(request: Request, status: int, message: str) -> Response:
     """Every error, whatever raised it, as JSON for the API or a small page for a browser."""
     if _wants_page(request):
-        if status == 401:
+        if status == 401 and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         from formcheck.web.pages import error_page
         return error_page(request, status, message)
