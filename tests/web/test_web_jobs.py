@@ -18,6 +18,24 @@ def _clip_rows(data) -> list[tuple]:
         return db.execute("SELECT id, status, attempts, runs_done, report_json IS NOT NULL FROM clips").fetchall()
 
 
+def _athlete(server):
+    """A coach and their athlete on ``server``; the athlete's signed-in client."""
+    server.add_user("c@example.com", "coach")
+    server.add_user("a@example.com", "athlete", coach="c@example.com")
+    return server.client("a@example.com")
+
+
+def _job_under_way(server):
+    """A whole sample uploaded and its analysis past 10 %: the moment to kill something."""
+    a = _athlete(server)
+    clip_id = a.upload(SAMPLES / "slht_fast_descent.mp4").json()["id"]
+    deadline = time.monotonic() + 120
+    while a.get(f"/api/clips/{clip_id}").json()["progress"] < 10:
+        assert time.monotonic() < deadline, "the job never started"
+        time.sleep(0.2)
+    return a, clip_id
+
+
 BOUNDARY = "fcboundary1234"
 
 
@@ -31,9 +49,7 @@ def _chunked_form(payload: bytes):
 
 def test_bad_uploads_answer_plainly_and_leave_nothing(make_server, short_clip, empty_scene_clip):
     server = make_server(max_upload_mb=1).start()
-    server.add_user("c@example.com", "coach")
-    server.add_user("a@example.com", "athlete", coach="c@example.com")
-    a = server.client("a@example.com")
+    a = _athlete(server)
     sample = (SAMPLES / "slht_fast_descent.mp4").read_bytes()
 
     text = a.upload(name="notes.mp4", data=b"just some text, not a video\n" * 20)
@@ -69,14 +85,7 @@ def test_bad_uploads_answer_plainly_and_leave_nothing(make_server, short_clip, e
 
 def test_sigkill_mid_job_then_restart_finishes_it(make_server):
     server = make_server().start()
-    server.add_user("c@example.com", "coach")
-    server.add_user("a@example.com", "athlete", coach="c@example.com")
-    a = server.client("a@example.com")
-    clip_id = a.upload(SAMPLES / "slht_fast_descent.mp4").json()["id"]
-    deadline = time.monotonic() + 120
-    while a.get(f"/api/clips/{clip_id}").json()["progress"] < 10:
-        assert time.monotonic() < deadline, "the job never started"
-        time.sleep(0.2)
+    a, clip_id = _job_under_way(server)
     server.kill()
     assert _clip_rows(server.data)[0][1] == "running"
     time.sleep(1.5)  # its worker is gone too (parent-death signal): nothing finishes it meanwhile
@@ -92,14 +101,7 @@ def test_sigkill_mid_job_then_restart_finishes_it(make_server):
 
 def test_a_worker_killed_mid_job_is_replaced_and_the_job_runs_again(make_server):
     server = make_server().start()
-    server.add_user("c@example.com", "coach")
-    server.add_user("a@example.com", "athlete", coach="c@example.com")
-    a = server.client("a@example.com")
-    clip_id = a.upload(SAMPLES / "slht_fast_descent.mp4").json()["id"]
-    deadline = time.monotonic() + 120
-    while a.get(f"/api/clips/{clip_id}").json()["progress"] < 10:
-        assert time.monotonic() < deadline, "the job never started"
-        time.sleep(0.2)
+    a, clip_id = _job_under_way(server)
     with sqlite3.connect(server.data / "formcheck.db") as db:
         (worker,) = db.execute("SELECT worker FROM clips").fetchone()
     os.kill(int(worker.rsplit(":", 1)[1]), signal.SIGKILL)
@@ -111,9 +113,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_runs_again(make_server)
 
 def test_twenty_uploads_at_once_each_analysed_exactly_once(make_server, short_clip):
     server = make_server().start()
-    server.add_user("c@example.com", "coach")
-    server.add_user("a@example.com", "athlete", coach="c@example.com")
-    cookies_csrf = server.client("a@example.com")
+    cookies_csrf = _athlete(server)
 
     def upload(i: int) -> str:
         with httpx.Client(base_url=server.url, cookies=cookies_csrf.cookies, timeout=60) as c:
