@@ -15,6 +15,7 @@ from formcheck.core.analyzer import analyze_series
 from formcheck.core.errors import InputError
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import SetReport
+from formcheck.outputs.places import not_a_file
 
 VIDEO_EXTS = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 LANDMARK_EXTS = (".npz",)
@@ -39,11 +40,23 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
             if not found:
                 raise InputError(f"no videos or .npz landmark files in folder {p}")
             out.extend(found)
-        elif p.exists():
+        elif p.is_file():
             out.append(p)
         else:
-            raise InputError(f"file not found: {p}")
+            raise InputError(not_a_file(p))
     return out
+
+
+def output_stem(path: Path) -> str:
+    """The name an input's outputs share: ``clip.mp4`` and ``clip.landmarks.npz`` -> ``clip``."""
+    name = Path(path).name
+    return name[: -len(CACHE_SUFFIX)] if name.endswith(CACHE_SUFFIX) else Path(path).stem
+
+
+def output_files(out_dir: Path, stem: str) -> list[Path]:
+    """Every file a run of ``stem`` may write into ``out_dir``, the JSON report first."""
+    names = (".json", ".csv", ".angles.png", ".annotated.mp4", ".annotated.webm")
+    return [Path(out_dir) / f"{stem}{suffix}" for suffix in names]
 
 
 def _file_key(path: Path, model: Path | None) -> str:
@@ -107,14 +120,17 @@ class _progress_bar:
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
                  annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
-                 csv_path: Path | None = None) -> AnalysisResult:
-    """Analyse one video or landmark file and write its outputs into ``out_dir``."""
+                 csv_path: Path | None = None, stem: str | None = None) -> AnalysisResult:
+    """Analyse one video or landmark file and write its outputs into ``out_dir``.
+
+    ``stem`` names the outputs (default: :func:`output_stem`); callers with several inputs
+    of the same name pass unique stems."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"file not found: {path}")
+        raise InputError(not_a_file(path))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = path.name[: -len(CACHE_SUFFIX)] if path.name.endswith(CACHE_SUFFIX) else path.stem
+    stem = stem or output_stem(path)
     is_video = path.suffix.lower() in VIDEO_EXTS
     if path.suffix.lower() in LANDMARK_EXTS:
         series = LandmarkSeries.load_npz(path)

@@ -1,9 +1,9 @@
 """The formcheck command line (typer). A thin face: parse, call the library, print, exit.
 
-Exit codes: 0 every input analysed; 2 bad input (missing file, unreadable landmark file);
-3 a video or camera could not be read; 4 the pose model is missing or broken; 5 bad option or
-profile; 6 no person found; 7 no display for the live window; 130 interrupted. With several
-inputs, the first failure's code is returned after the others were analysed.
+Exit codes come from one table, ``formcheck.core.errors.EXIT_CODES`` (each error class carries
+its code; the README's table is checked against it). A bad option is a ConfigError (5), not
+click's usage error. With several inputs, the first failure's code is returned after the
+others were analysed. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Optional
 import typer
 
 from formcheck.adapters.stdio import route_native_stderr
-from formcheck.core.errors import ConfigError, FormcheckError
+from formcheck.cli import signals
+from formcheck.cli.batch import plan_inputs, run_one
+from formcheck.core.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, ConfigError, FormcheckError
 from formcheck.cli.live import live
 from formcheck.core.profile import EXERCISES
 from formcheck.cli.render import render
@@ -60,30 +62,27 @@ def analyze(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse recorded sets: count reps per side and judge each rep."""
-    from formcheck.pipeline import analyze_path, expand_inputs
-    from formcheck.outputs.summary import format_summary
-
     try:
-        inputs = expand_inputs(paths)
-        if (json_path or csv_path) and len(inputs) > 1:
-            raise ConfigError("--json and --csv take one input; with several, use --out (one file per input)")
+        plan = plan_inputs(paths, out=out, json_path=json_path, csv_path=csv_path)
     except FormcheckError as exc:
         raise _fail(exc)
+    for note in plan.notes:
+        typer.echo(f"formcheck: note: {note}", err=True)
     first_code = 0
-    for path in inputs:
+    for path, stem in plan.items:
         try:
-            result = analyze_path(
-                path, exercise=exercise.value, side=side.value, out_dir=out, model=model,
-                profile_path=profile, use_cache=not no_cache, annotate=annotate, progress=not quiet,
-                json_path=json_path, csv_path=csv_path,
-            )
+            result = run_one(path, stem, exercise=exercise.value, side=side.value, out_dir=out, model=model,
+                             profile_path=profile, use_cache=not no_cache, annotate=annotate,
+                             progress=not quiet, json_path=json_path, csv_path=csv_path)
         except FormcheckError as exc:
-            typer.echo(f"formcheck: {path}: {exc}", err=True)
+            message = str(exc).removeprefix(f"{path.name}: ")  # the library names the file too
+            typer.echo(f"formcheck: {path}: {message}", err=True)
             first_code = first_code or exc.exit_code
             continue
         except KeyboardInterrupt:
-            typer.echo("formcheck: interrupted", err=True)
-            raise typer.Exit(130)
+            raise typer.Exit(signals.stop_code())
+        from formcheck.outputs.summary import format_summary
+
         typer.echo(format_summary(result.report))
         typer.echo("Wrote: " + ", ".join(str(p) for p in result.outputs.values()))
         typer.echo("")
@@ -109,10 +108,41 @@ app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 
 
-def main() -> None:  # pragma: no cover - console entry
-    """The ``formcheck`` command: native libraries' log lines never reach the terminal."""
+def _one_line(text: str) -> str:
+    text = " ".join(line.strip() for line in str(text).splitlines() if line.strip())
+    return text.replace("Value error, ", "")  # typer's wording for an enum choice
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - console entry
+    """The ``formcheck`` command: one line and a code from the table for every way it can end.
+
+    Native libraries' log lines never reach the terminal; SIGTERM stops like Ctrl-C."""
     route_native_stderr()
-    app()
+    signals.install()
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except typer.TyperException as exc:  # click's usage errors: a bad option is exit 5
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message())
+            return 0
+        typer.echo(f"formcheck: error: {_one_line(exc.format_message())}", err=True)
+        return ConfigError.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        code = EXIT_INTERRUPTED
+    except FormcheckError as exc:
+        typer.echo(f"formcheck: error: {_one_line(exc)}", err=True)
+        return exc.exit_code
+    except MemoryError:
+        typer.echo("formcheck: error: out of memory", err=True)
+        return 1
+    except Exception as exc:  # a bug: still one line, never a traceback
+        typer.echo(f"formcheck: internal error: {exc.__class__.__name__}: {_one_line(exc)}", err=True)
+        return 1
+    code = int(code or 0)
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        typer.echo(signals.stop_message(), err=True)
+        return signals.stop_code()
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

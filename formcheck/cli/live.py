@@ -50,7 +50,12 @@ def live(
     from formcheck.live.session import open_live
     from formcheck.outputs.summary import format_summary
 
+    from formcheck.cli import signals
+    from formcheck.outputs.places import check_output_dir
+
     try:
+        if record is not None:
+            check_output_dir(record, "--record")
         session = open_live(camera=camera, source=source, realtime=realtime, exercise=exercise.value,
                             side=side.value, mirror=mirror, record=record, mute=mute, model=model,
                             profile=profile)
@@ -81,5 +86,4 @@ def live(
         typer.echo(f"formcheck: error: {outcome.error}", err=True)
         raise typer.Exit(outcome.error.exit_code)
     if outcome.interrupted:
-        typer.echo("formcheck: interrupted", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(signals.stop_code())  # the entry point prints "interrupted"/"terminated"

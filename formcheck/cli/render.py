@@ -14,7 +14,8 @@ from typing import List, Optional
 
 import typer
 
-from formcheck.core.errors import ConfigError, FormcheckError
+from formcheck.core.errors import ConfigError, FormcheckError, OutputError
+from formcheck.outputs.places import check_output_dir, describe_write_error
 
 
 class RenderExercise(str, Enum):
@@ -201,11 +202,14 @@ def render(
         if not stem or "/" in stem or stem.startswith("."):
             raise ConfigError(f"--name must be a plain file name stem, got {stem!r}")
         command = _canonical_command(ctx)
+        check_output_dir(out, "--out")
         try:
             clip = render_clip(params, camera, out, stem, fps=fps, duration_s=duration, options=options,
                                save_landmarks=landmarks, command=command)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        except OSError as exc:
+            raise OutputError(describe_write_error(exc)) from None
     except FormcheckError as exc:
         typer.echo(f"formcheck: error: {exc}", err=True)
         raise typer.Exit(exc.exit_code)

@@ -319,6 +319,11 @@ class Analyzer:
         t, image, world = self._arrays()
         present = np.isfinite(image[:, :, 0]).any(axis=1) if t.size else np.zeros(0, bool)
         n_person = int(present.sum())
+        if 0 < n_person < MIN_PERSON_FRAMES and t.size < MIN_PERSON_FRAMES:
+            raise NoPersonError(
+                f"{self.source or 'the input'} is too short to analyse: {t.size} frame(s), "
+                f"at least {MIN_PERSON_FRAMES} needed (record the whole set)"
+            )
         if n_person < MIN_PERSON_FRAMES:
             raise NoPersonError(
                 f"no person detected in {self.source or 'the input'} ({n_person} of {t.size} frames): "

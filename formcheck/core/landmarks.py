@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.core.errors import InputError
+from formcheck.core.npz_limits import check_npz_headers
 
 N_LANDMARKS = 33
 NPZ_FORMAT_VERSION = 1
@@ -127,15 +128,19 @@ class LandmarkSeries:
         if self.world is not None:
             arrays["world"] = self.world.astype(np.float32)
         tmp = path.with_name(path.name + ".part")
-        with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
-        tmp.replace(path)
+        try:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, **arrays)
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left
 
     @classmethod
     def load_npz(cls, path: str | Path) -> "LandmarkSeries":
         path = Path(path)
         if not path.is_file():
             raise InputError(f"landmark file not found: {path}")
+        check_npz_headers(path)
         try:
             with np.load(path, allow_pickle=False) as data:
                 keys = set(data.files)

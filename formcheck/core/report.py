@@ -152,12 +152,15 @@ class SetReport:
         path = Path(path)
         tmp = path.with_name(path.name + ".part")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(cols)
-            for i in range(n):
-                w.writerow([_fmt(table[c][i]) for c in cols])
-        tmp.replace(path)
+        try:
+            with open(tmp, "w", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(cols)
+                for i in range(n):
+                    w.writerow([_fmt(table[c][i]) for c in cols])
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left
 
 
 def _fmt(v) -> str:
@@ -183,5 +186,8 @@ def _clean(obj):
 def _atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text)
-    tmp.replace(path)
+    try:
+        tmp.write_text(text)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left

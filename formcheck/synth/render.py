@@ -527,8 +527,11 @@ def render_clip(params: MotionParams, camera: Camera, out_dir: str | Path, name:
     truth_path = out / f"{name}.truth.json"
     truth = truth_dict(motion, rnd.camera, opts, name=name, files=files, command=command)
     tmp = truth_path.with_name(truth_path.name + ".part")
-    tmp.write_text(json.dumps(truth, separators=(",", ":")) + "\n")
-    tmp.replace(truth_path)
+    try:
+        tmp.write_text(json.dumps(truth, separators=(",", ":")) + "\n")
+        tmp.replace(truth_path)
+    finally:
+        tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left
     return RenderedClip(video, truth_path, lm_path, motion, rnd.camera, time.perf_counter() - t0)
 
 
