@@ -227,7 +227,8 @@ def small_disk(tmp_path):
 def read_only_dir(tmp_path, small_disk):
     """A folder nobody may write: a read-only tmpfs as root, else a chmod 555 folder."""
     if AS_ROOT:
-        return small_disk("64k", read_only=True)
+        yield small_disk("64k", read_only=True)
+        return
     d = tmp_path / "ro"
     d.mkdir()
     d.chmod(0o555)
