@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formcheck.core.errors import ConfigError, FormcheckError, InputError, OutputError
-from formcheck.outputs.places import check_output_dir, check_output_file, describe_write_error, move_aside
+from formcheck.outputs.places import (check_output_dir, check_output_file, describe_write_error, move_aside,
+                                      says_disk_full)
 
 
 @dataclass
@@ -96,12 +97,6 @@ class _Outputs:
         return f" (the previous report's files were renamed *.stale: {moved[0].name}...)" if moved else ""
 
 
-def _says_disk_full(exc: Exception) -> bool:
-    """An encoder (ffmpeg) reports a full disk only in its message: that is an output error."""
-    text = str(exc)
-    return any(words in text for words in ("No space left on device", "Disk quota exceeded"))
-
-
 def run_one(path: Path, stem: str, *, out_dir: Path, json_path: Path | None, csv_path: Path | None, **options):
     """``analyze_path`` for one input; any failure is a FormcheckError with a one-line message."""
     from formcheck.pipeline import analyze_path
@@ -110,7 +105,7 @@ def run_one(path: Path, stem: str, *, out_dir: Path, json_path: Path | None, csv
     try:
         return analyze_path(path, out_dir=out_dir, json_path=json_path, csv_path=csv_path, stem=stem, **options)
     except FormcheckError as exc:
-        error_cls = OutputError if _says_disk_full(exc) else exc.__class__
+        error_cls = OutputError if says_disk_full(exc) else exc.__class__
         raise error_cls(f"{exc}{outputs.after_failure()}") from None
     except OSError as exc:
         error_cls = InputError if exc.filename and Path(exc.filename) == Path(path) else OutputError

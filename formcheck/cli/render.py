@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 
 from formcheck.core.errors import ConfigError, FormcheckError, OutputError
-from formcheck.outputs.places import check_output_dir, describe_write_error
+from formcheck.outputs.places import check_output_dir, describe_write_error, says_disk_full
 
 
 class RenderExercise(str, Enum):
@@ -211,8 +211,9 @@ def render(
         except OSError as exc:
             raise OutputError(describe_write_error(exc)) from None
     except FormcheckError as exc:
+        code = OutputError.exit_code if says_disk_full(exc) else exc.exit_code
         typer.echo(f"formcheck: error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code)
+        raise typer.Exit(code)
     m = clip.motion
     faults = sorted({f"{f.code} (rep {f.rep})" for f in m.injected_faults if f.severity == "fault"})
     typer.echo(f"{clip.video.name}: {len(m)} frames, {m.t_s[-1] + 1 / m.fps:.1f} s, {m.rep_count} reps, "

@@ -98,6 +98,11 @@ def check_output_file(path: Path, option: str) -> Path:
     return path
 
 
+def says_disk_full(exc: BaseException) -> bool:
+    """An encoder (ffmpeg) reports a full disk only in its message: that is an output error."""
+    return any(words in str(exc) for words in ("No space left on device", "Disk quota exceeded"))
+
+
 def move_aside(paths: list[Path]) -> list[Path]:
     """Rename each existing file to ``NAME.stale`` (replacing an older one): after a failed run
     the previous run's report must not look like this run's. Nothing is deleted."""
@@ -114,5 +119,5 @@ def move_aside(paths: list[Path]) -> list[Path]:
     return moved
 
 
-__all__ = ["PROBE_BYTES", "not_a_file", "check_output_dir", "check_output_file", "describe_write_error", "move_aside",
+__all__ = ["PROBE_BYTES", "not_a_file", "check_output_dir", "check_output_file", "describe_write_error", "move_aside", "says_disk_full",
            "write_reason"]
