@@ -58,15 +58,19 @@ def describe_write_error(exc: OSError, path: Path | str | None = None) -> str:
     return f"cannot write {exc.filename or path or 'the output'}: {write_reason(exc)}"
 
 
+def _stat_or_none(path: Path, option: str) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{option} {path}: {write_reason(exc)}") from None
+
+
 def check_output_dir(path: Path, option: str = "--out") -> Path:
     """Create ``path`` if missing and prove a small write there succeeds; OutputError if not."""
     path = Path(path)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise OutputError(f"{option} {path}: {write_reason(exc)}") from None
+    st = _stat_or_none(path, option)
     if st is not None and not stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{option} {path} is {_kind(st.st_mode)}, not a folder")
     try:
@@ -86,12 +90,7 @@ def check_output_dir(path: Path, option: str = "--out") -> Path:
 def check_output_file(path: Path, option: str) -> Path:
     """An output file's place: not a folder or device, and its folder takes a write."""
     path = Path(path)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise OutputError(f"{option} {path}: {write_reason(exc)}") from None
+    st = _stat_or_none(path, option)
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{option} {path} is {_kind(st.st_mode)}; give a file name")
     check_output_dir(path.parent if str(path.parent) else Path("."), f"{option} folder")
