@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from formcheck.core.analyzer import analyze_series
+from formcheck.core.analyzer import analyze_series, initial_profile
 from formcheck.core.errors import InputError
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import SetReport
@@ -128,6 +128,8 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     path = Path(path)
     if not path.is_file():
         raise InputError(not_a_file(path))
+    # A bad profile is reported before the pose model runs; the one loaded here is the one used.
+    profile = initial_profile(exercise, profile_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = stem or output_stem(path)
@@ -142,20 +144,17 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     if not series.source:
         series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)
     report = analyze_series(series, exercise=exercise, side=side,
-                            profile_path=str(profile_path) if profile_path else None)
+                            profile_path=str(profile_path) if profile_path else None, profile=profile)
     # The slowest, likeliest-to-fail output first and the JSON report last: a run that stops
     # part-way never leaves a report beside a missing video. Each file is written atomically.
     outputs: dict[str, Path] = {}
     if annotate and is_video:
         from formcheck.outputs.annotated_video import write_annotated
 
-        outputs["video"] = write_annotated(path, series, report, out_dir / f"{stem}.annotated.mp4",
-                                           profile_path=profile_path)
+        outputs["video"] = write_annotated(path, series, report, out_dir / f"{stem}.annotated.mp4")
     from formcheck.outputs.plots import plot_angles
-    from formcheck.core.profile import load_profile
 
-    targets = load_profile(report.exercise, profile_path).targets_deg()
-    outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=targets)
+    outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=report.targets_deg())
     outputs["csv"] = out_dir / f"{stem}.csv"
     report.write_csv(outputs["csv"])
     if csv_path:

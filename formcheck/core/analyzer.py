@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -18,16 +19,19 @@ from formcheck.core import exercise as exercise_mod
 from formcheck.core.errors import ConfigError, NoPersonError
 from formcheck.core.faults import RepSignal, assessable, judge_rep, rep_timing, unmeasured
 from formcheck.core.kinematics import LegTracker
-from formcheck.core.landmarks import LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, RIGHT_ANKLE, RIGHT_KNEE, LandmarkSeries
+from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.measures import SMOOTHED, measure_table
 from formcheck.core.profile import EXERCISES, Profile, load_profile
 from formcheck.core.report import FrameResult, Rep, SetReport
-from formcheck.core.reps import RepWindow, Segmenter
+from formcheck.core.reps import RepWindow, Segmenter, SegmenterConfig
 from formcheck.core.smoothing import OneEuroFilter, smooth_offline
+from formcheck.core.stats import count_by_side, finite_median
 from formcheck.core.view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
+from formcheck.core.vocab import (AUTO, Severity, DEFAULT_EXERCISE, END_ON_FAMILIES, LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, PARTIAL,
+                                  RIGHT_ANKLE, RIGHT_KNEE, SIDE_CHOICES, SIDE_OF_INDEX, FaultCode, Side, View,
+                                  ViewFamily)
 
-DEFAULT_EXERCISE = "single-leg-hip-thrust"
-SIDES = ("auto", "left", "right")
+SIDES = SIDE_CHOICES
 LIVE_VIEW_EVERY = 15  # frames between live view re-estimates
 LIVE_VIEW_WINDOW = 150  # frames the live view estimate looks back over
 MIN_PERSON_FRAMES = 5
@@ -53,10 +57,12 @@ class _Live:
 class Analyzer:
     """Streaming analyzer of one set. Not thread-safe: one driver feeds it."""
 
-    def __init__(self, image_size: tuple[int, int], *, exercise: str = "auto", side: str = "auto",
-                 profile_path: str | None = None, source: str = "", meta: dict | None = None) -> None:
-        if exercise != "auto" and exercise not in EXERCISES:
-            raise ConfigError(f"unknown exercise {exercise!r}; choose auto or one of: {', '.join(EXERCISES)}")
+    def __init__(self, image_size: tuple[int, int], *, exercise: str = AUTO, side: str = AUTO,
+                 profile_path: str | None = None, source: str = "", meta: dict | None = None,
+                 profile: Profile | None = None) -> None:
+        """``profile``: the already loaded profile of ``exercise`` (of the default exercise when
+        auto) with ``profile_path`` applied, so a caller that checked it up front need not load
+        it twice."""
         if side not in SIDES:
             raise ConfigError(f"unknown side {side!r}; choose auto, left or right")
         self.image_size = (int(image_size[0]), int(image_size[1]))
@@ -65,7 +71,7 @@ class Analyzer:
         self.profile_path = profile_path
         self.source = source
         self.meta = dict(meta or {})
-        self.profile = load_profile(DEFAULT_EXERCISE if exercise == "auto" else exercise, profile_path)
+        self.profile = profile or initial_profile(exercise, profile_path)
         self._t: list[float] = []
         self._image: list[np.ndarray] = []
         self._world: list[np.ndarray | None] = []
@@ -86,18 +92,36 @@ class Analyzer:
         sm = self.profile.smoothing
         ms = self.profile.measure
         return _Live(
-            filt=OneEuroFilter(sm["live_min_cutoff_hz"], sm["live_beta"], reset_after_s=sm["max_gap_s"]),
-            tracker=LegTracker(ms["free_leg_up_tl"], ms["free_leg_down_tl"]),
-            seg=Segmenter(reps_config(self.profile, "unknown")), view=ViewEstimate("unknown", float("nan"), 0.0, None),
+            filt=OneEuroFilter(sm.live_min_cutoff_hz, sm.live_beta, reset_after_s=sm.max_gap_s),
+            tracker=LegTracker(ms.free_leg_up_tl, ms.free_leg_down_tl),
+            seg=Segmenter(reps_config(self.profile, View.UNKNOWN)),
+            view=ViewEstimate(View.UNKNOWN, float("nan"), 0.0, None),
             table={k: [] for k in SMOOTHED + ("elbow_below", "torso_len_px", "shoulder_up_px",
                                               "ankle_up_left_px", "ankle_up_right_px", "leg_state",
                                               "work_index", "free_foot_up_tl")},
-            reps=[], partials=0, cues=[], last_single_work=0 if self.side_arg != "right" else 1,
+            reps=[], partials=0, cues=[], last_single_work=0 if self.side_arg != Side.RIGHT else 1,
             raw={k: [] for k in SMOOTHED},
         )
 
     def update(self, t_s: float, image: np.ndarray | None, world: np.ndarray | None = None) -> FrameResult:
-        """One frame (image landmarks (33, 4) or None for no person). Returns what live shows."""
+        """One frame (image landmarks (33, 4) or None for no person). Returns what live shows.
+
+        Three steps: measure the frame (causal smoothing), re-judge the reps the segmenter just
+        decided or closed (zero-phase, as offline), and build what live shows."""
+        i, image = self._append(t_s, image, world)
+        lv = self._live_at(i)
+        sm = self._measure_live(lv, i, float(t_s), image, world)
+        sig = rep_signal(self.profile, lv.view.view)
+        hip, knee = sm[SMOOTHED.index(sig.name)], sm[SMOOTHED.index("knee_deg")]
+        phase, closed, decided = lv.seg.step(i, float(t_s), float(hip), float(knee))
+        new_rep = None
+        if decided is not None or closed:
+            new_rep = self._rejudge(lv, i, t_s, sig.name, decided, list(closed))
+        lv.cues = [c for c in lv.cues if c[0] > t_s]
+        return self._frame_result(lv, i, t_s, image, sm, phase, new_rep)
+
+    def _append(self, t_s: float, image: np.ndarray | None, world: np.ndarray | None) -> tuple[int, np.ndarray]:
+        """Check and buffer one frame; its index and its (33, 4) image landmarks."""
         if image is None:
             image = np.full((N_LANDMARKS, 4), np.nan)
         image = np.asarray(image, dtype=np.float64)
@@ -109,64 +133,64 @@ class Analyzer:
         self._t.append(float(t_s))
         self._image.append(image)
         self._world.append(None if world is None else np.asarray(world, dtype=np.float64))
+        return i, image
+
+    def _live_at(self, i: int) -> _Live:
+        """The live state, with the view re-estimated every LIVE_VIEW_EVERY frames."""
         if self._live is None:
             self._live = self._new_live()
         lv = self._live
         if i % LIVE_VIEW_EVERY == 0:
             lv.view = self._estimate_view(max(0, i - LIVE_VIEW_WINDOW), i + 1)
             self._set_live_config(lv)
+        return lv
 
-        person = bool(np.isfinite(image[:, 0]).any())
-        torso_hist = np.asarray(lv.table["torso_len_px"][-LIVE_VIEW_WINDOW:], dtype=np.float64)
-        torso_ref = float(np.nanmedian(torso_hist)) if np.isfinite(torso_hist).any() else None
+    def _measure_live(self, lv: _Live, i: int, t_s: float, image: np.ndarray,
+                      world: np.ndarray | None) -> np.ndarray:
+        """The frame's measures, One Euro-smoothed (returned) and raw (kept to re-judge reps)."""
+        torso_ref = finite_median(np.asarray(lv.table["torso_len_px"][-LIVE_VIEW_WINDOW:], dtype=np.float64))
         w = None if world is None else self._world[-1][None]
         raw = measure_table(image[None], w, self.image_size, lv.view.view, self.profile, lv.tracker,
-                            preferred=lv.last_single_work, torso_ref_px=torso_ref)
-        if raw["leg_state"][0] in (0, 1) and self._side_at(i) == "auto":
+                            preferred=lv.last_single_work,
+                            torso_ref_px=torso_ref if np.isfinite(torso_ref) else None)
+        if raw["leg_state"][0] in (0, 1) and self._side_at(i) == AUTO:
             lv.last_single_work = int(raw["leg_state"][0])
         vec = np.array([raw[k][0] for k in SMOOTHED], dtype=np.float64)
-        sm = lv.filt(float(t_s), vec)
+        sm = lv.filt(t_s, vec)
         for k, v in zip(SMOOTHED, sm):
             lv.table[k].append(float(v))
             lv.raw[k].append(float(raw[k][0]))
         for k in lv.table:
             if k not in SMOOTHED:
                 lv.table[k].append(float(raw[k][0]))
+        return sm
 
-        sig = rep_signal(self.profile, lv.view.view)
-        hip, knee = sm[SMOOTHED.index(sig.name)], sm[SMOOTHED.index("knee_deg")]
-        phase, closed, decided = lv.seg.step(i, float(t_s), float(hip), float(knee))
-        new_rep = None
-        if decided is not None or closed:
-            # A rep is judged once its frames are in the past, so they can be smoothed zero-phase
-            # as offline does (the causal filter's lag would shorten the descent it measures).
-            # Arrays are built only here, once per rep, never per frame.
-            t_arr = np.asarray(self._t)
-            m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
-            smc = self.profile.smoothing
-            starts = [w.start_frame for w in ([decided] if decided else []) + list(closed)]
-            a = max(0, min(starts) - LIVE_RESMOOTH_MARGIN)  # only the frames the reps cover
-            for k in SMOOTHED:
-                m[k][a:] = smooth_offline(t_arr[a:], np.asarray(lv.raw[k][a:]), sigma_s=smc["offline_sigma_s"],
-                                          max_gap_s=smc["max_gap_s"], spike_min_deg=_spike_min(self.profile, k))
-            decided = _refine(decided, m, sig.name)
-            closed = [_refine(w, m, sig.name) for w in closed]
-            codes, _ = assessable(self.profile, lv.view.view)
-        if decided is not None and self.exercise_arg == "auto":
+    def _rejudge(self, lv: _Live, i: int, t_s: float, signal: str, decided: RepWindow | None,
+                 closed: list[RepWindow]) -> Rep | None:
+        """Judge the reps decided or closed on this frame; the newly counted rep, if any.
+
+        A rep is judged once its frames are in the past, so they can be smoothed zero-phase as
+        offline does (the causal filter's lag would shorten the descent it measures). Arrays are
+        built only here, once per rep, never per frame."""
+        t_arr = np.asarray(self._t)
+        starts = [w.start_frame for w in ([decided] if decided else []) + closed]
+        m = self._resmoothed(lv, t_arr, max(0, min(starts) - LIVE_RESMOOTH_MARGIN))
+        decided = _refine(decided, m, signal)
+        closed = [_refine(w, m, signal) for w in closed]
+        if decided is not None and self.exercise_arg == AUTO:
             self._reclassify_live(lv, m, decided)
-            codes, _ = assessable(self.profile, lv.view.view)
-        if decided is not None:
-            if decided.counted:
-                provisional = RepWindow(decided.start_frame, decided.peak_frame, i, decided.peak_hip_deg,
-                                        decided.knee_at_peak_deg, True, decided.opened_at_top, closed_at_top=True)
-                rep = self._judge(len(lv.reps) + 1, provisional, m, t_arr, codes, lv.view.view)
-                lv.reps.append(rep)
-                new_rep = rep
-                self._push_cues(lv, rep, t_s)
-            else:
-                lv.partials += 1
-                lv.cues.append((t_s + self.profile.reps["live_cue_s"], "partial",
-                                self.profile.fault("incomplete_hip_extension")["cue"]))
+        codes, _ = assessable(self.profile, lv.view.view)
+        new_rep = None
+        if decided is not None and decided.counted:
+            provisional = RepWindow(decided.start_frame, decided.peak_frame, i, decided.peak_hip_deg,
+                                    decided.knee_at_peak_deg, True, decided.opened_at_top, closed_at_top=True)
+            new_rep = self._judge(len(lv.reps) + 1, provisional, m, t_arr, codes, lv.view.view)
+            lv.reps.append(new_rep)
+            self._push_cues(lv, new_rep, t_s)
+        elif decided is not None:
+            lv.partials += 1
+            lv.cues.append((t_s + self.profile.reps.live_cue_s, PARTIAL,
+                            self.profile.fault(FaultCode.INCOMPLETE_HIP_EXTENSION).cue))
         for win in closed:
             if win.counted and lv.reps:
                 # The descent is complete now: judge the whole rep (adds e.g. fast_descent).
@@ -177,17 +201,26 @@ class Analyzer:
                     shown = {f.code for f in lv.reps[idx].faults}
                     lv.reps[idx] = full
                     self._push_cues(lv, full, t_s, skip=shown)
-        lv.cues = [c for c in lv.cues if c[0] > t_s]
-        counts: dict[str, int] = {}
-        for r in lv.reps:
-            counts[r.side] = counts.get(r.side, 0) + 1
+        return new_rep
+
+    def _resmoothed(self, lv: _Live, t_arr: np.ndarray, a: int) -> dict[str, np.ndarray]:
+        """The live measure table with frames ``a:`` re-smoothed zero-phase from the raw values."""
+        m = {k: np.asarray(v, dtype=np.float64) for k, v in lv.table.items()}
+        smc = self.profile.smoothing
+        for k in SMOOTHED:
+            m[k][a:] = smooth_offline(t_arr[a:], np.asarray(lv.raw[k][a:]), sigma_s=smc.offline_sigma_s,
+                                      max_gap_s=smc.max_gap_s, spike_min_deg=_spike_min(self.profile, k))
+        return m
+
+    def _frame_result(self, lv: _Live, i: int, t_s: float, image: np.ndarray, sm: np.ndarray,
+                      phase: str, new_rep: Rep | None) -> FrameResult:
         angles = {k: float(sm[SMOOTHED.index(k)]) for k in shown_angles(lv.view.view)}
         return FrameResult(
-            frame=i, t_s=float(t_s), person=person, phase=phase, angles_deg=angles,
-            rep_count=len(lv.reps), reps_by_side=counts, working_side=self._side_name(lv.last_single_work),
-            view=lv.view.view, cues=tuple(dict.fromkeys(c[2] for c in lv.cues)), new_rep=new_rep,
-            cue_severity=_cue_severity(lv.cues),
-            targets_deg=self.profile.targets_deg(),
+            frame=i, t_s=float(t_s), person=bool(np.isfinite(image[:, 0]).any()), phase=phase,
+            angles_deg=angles, rep_count=len(lv.reps), reps_by_side=count_by_side(lv.reps),
+            working_side=self._side_name(lv.last_single_work), view=lv.view.view,
+            cues=tuple(dict.fromkeys(c[2] for c in lv.cues)), new_rep=new_rep,
+            cue_severity=_cue_severity(lv.cues), targets_deg=self.profile.targets_deg(),
         )
 
     def _reclassify_live(self, lv: _Live, m: dict[str, np.ndarray], win: RepWindow) -> None:
@@ -196,14 +229,14 @@ class Analyzer:
         sig = rep_signal(self.profile, lv.view.view)
         x = m[sig.name]
         top = np.zeros(x.size, bool)
-        band = reps_config(self.profile, lv.view.view)["top_band_deg"]
+        band = reps_config(self.profile, lv.view.view).top_band
         for r in lv.reps:
             peak = float(np.nanmax(x[r.start_frame:r.end_frame + 1]))
             top[r.start_frame:r.end_frame + 1] |= x[r.start_frame:r.end_frame + 1] >= peak - band
         seg = x[win.start_frame:win.end_frame + 1]
         top[win.start_frame:win.end_frame + 1] |= seg >= win.peak_hip_deg - band
         name, _ = exercise_mod.classify(m, m["leg_state"].astype(np.int64), top,
-                                        view_family(lv.view.view) == "side")
+                                        view_family(lv.view.view) == ViewFamily.SIDE, self.profile.classify)
         if name != self.profile.name:
             self.profile = load_profile(name, self.profile_path)
             self._set_live_config(lv)
@@ -212,9 +245,10 @@ class Analyzer:
         """The live segmenter's settings for the current view and profile. A change of rep signal
         (side-on hip angle <-> hip lift from the feet) starts a fresh segmenter: their units differ."""
         cfg = reps_config(self.profile, lv.view.view)
-        if cfg["signal"] != lv.seg.cfg.get("signal", cfg["signal"]):
+        if cfg.signal != lv.seg.cfg.signal:
             lv.seg = Segmenter(cfg)
-        lv.seg.cfg = cfg
+        else:
+            lv.seg.reconfigure(cfg)
 
     def set_side(self, side: str) -> None:
         """From the next frame on, label single-leg reps with this side ("auto" to detect again).
@@ -225,8 +259,8 @@ class Analyzer:
         if side not in SIDES:
             raise ConfigError(f"unknown side {side!r}; choose auto, left or right")
         self._side_changes.append((len(self._t), side))
-        if self._live is not None and side != "auto":
-            self._live.last_single_work = 0 if side == "left" else 1
+        if self._live is not None and side != AUTO:
+            self._live.last_single_work = 0 if side == Side.LEFT else 1
 
     def _side_at(self, frame: int) -> str:
         side = self.side_arg
@@ -237,22 +271,24 @@ class Analyzer:
 
     def _side_name(self, work: int) -> str:
         side = self._side_at(len(self._t) - 1)
-        if side != "auto":
+        if side != AUTO:
             return side
-        return "left" if work == 0 else "right"
+        return SIDE_OF_INDEX[work]
 
     def _push_cues(self, lv: _Live, rep: Rep, t_s: float, skip: set[str] = frozenset()) -> None:
         for f in rep.faults:
-            if f.code not in skip and f.severity == "fault":
-                lv.cues.append((t_s + self.profile.reps["live_cue_s"], f.code, f.cue))
+            if f.code not in skip and f.severity == Severity.FAULT:
+                lv.cues.append((t_s + self.profile.reps.live_cue_s, f.code, f.cue))
 
     def _judge(self, index: int, win: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
-               codes: set[str], view: str) -> Rep:
-        sig = rep_signal(self.profile, view)
-        rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), self.profile, codes, sig)
+               codes: set[str], view: str, profile: Profile | None = None) -> Rep:
+        """One rep judged by ``profile`` (default: the live one), labelled with the user's side."""
+        profile = profile or self.profile
+        sig = rep_signal(profile, view)
+        rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), profile, codes, sig)
         side = self._side_at(win.peak_frame)
-        if side != "auto" and rep.side != "both":
-            rep = _replace_side(rep, side)
+        if side != AUTO and rep.side != Side.BOTH:
+            rep = replace(rep, side=side)
         return rep
 
     # -- offline ------------------------------------------------------------------------
@@ -286,17 +322,17 @@ class Analyzer:
         px = image[:, :, :2] * np.array([w, h])
         depth = world[:, :, 2] if world is not None else image[:, :, 2]
         vcfg = self.profile.view
-        return estimate_view(px, depth, side_max_yaw_deg=vcfg["side_max_yaw_deg"],
-                             front_min_yaw_deg=vcfg["front_min_yaw_deg"])
+        return estimate_view(px, depth, side_max_yaw_deg=vcfg.side_max_yaw_deg,
+                             front_min_yaw_deg=vcfg.front_min_yaw_deg)
 
     def _offline_table(self, profile: Profile, view: str, t: np.ndarray, image: np.ndarray,
                        world: np.ndarray | None, preferred: int) -> dict[str, np.ndarray]:
         ms = profile.measure
-        tracker = LegTracker(ms["free_leg_up_tl"], ms["free_leg_down_tl"])
+        tracker = LegTracker(ms.free_leg_up_tl, ms.free_leg_down_tl)
         m = measure_table(image, world, self.image_size, view, profile, tracker, preferred=preferred)
         sm = profile.smoothing
         for k in SMOOTHED:
-            m[k] = smooth_offline(t, m[k], sigma_s=sm["offline_sigma_s"], max_gap_s=sm["max_gap_s"],
+            m[k] = smooth_offline(t, m[k], sigma_s=sm.offline_sigma_s, max_gap_s=sm.max_gap_s,
                                   spike_min_deg=_spike_min(profile, k))
         return m
 
@@ -315,7 +351,7 @@ class Analyzer:
         return windows, phases, seg.ignored
 
     def finish(self) -> SetReport:
-        """Analyse the whole buffered set and return its report."""
+        """Analyse the whole buffered set and return its report (carrying the profile it used)."""
         t, image, world = self._arrays()
         present = np.isfinite(image[:, :, 0]).any(axis=1) if t.size else np.zeros(0, bool)
         n_person = int(present.sum())
@@ -330,21 +366,13 @@ class Analyzer:
                 "film the whole body, side-on, in good light"
             )
         view = self._estimate_view(0, t.size)
-        near = self._near_leg(image)
-        preferred = {"left": 0, "right": 1}.get(self.side_arg, near)
+        preferred = {Side.LEFT: 0, Side.RIGHT: 1}.get(self.side_arg, self._near_leg(image))
         profile = self.profile
         m = self._offline_table(profile, view.view, t, image, world, preferred)
         windows, phases, ignored = self._segment(profile, t, m, view.view)
-        exercise, exercise_source, why = profile.name, "user", ""
-        if self.exercise_arg == "auto":
-            top = np.zeros(t.size, bool)
-            for win in windows:
-                sig = rep_signal(profile, view.view)
-                tm = rep_timing(win, t, m[sig.name], profile, sig)
-                top[tm.top_start:tm.top_end + 1] = True
-            if not top.any():
-                top = present
-            exercise, why = exercise_mod.classify(m, m["leg_state"], top, view_family(view.view) == "side")
+        exercise_source, why = "user", ""
+        if self.exercise_arg == AUTO:
+            exercise, why = self._recognise(profile, t, m, windows, present, view.view)
             exercise_source = "auto"
             if exercise != profile.name:
                 profile = load_profile(exercise, self.profile_path)
@@ -353,25 +381,34 @@ class Analyzer:
         codes, not_assessed = assessable(profile, view.view)
         reps: list[Rep] = []
         partials: list[Rep] = []
-        self.profile = profile
         for win in sorted(windows, key=lambda w: w.peak_frame):
             if win.counted:
-                reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view))
+                reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view, profile))
             else:
-                partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view))
+                partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view, profile))
         not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
-        warnings_ = self._warnings(t, present, windows, view, why, ignored)
-        table = self._frames_table(t, present, m, phases, reps)
-        side = _working_side(reps)
+        warnings_ = self._warnings(profile, t, present, windows, view, why, ignored)
         return SetReport(
-            source=self.source, exercise=exercise, view=view.view, working_side=side,
+            source=self.source, exercise=profile.name, view=view.view, working_side=_working_side(reps),
             reps=tuple(reps), partials=tuple(partials), not_assessed=tuple(not_assessed),
             frames_total=int(t.size), frames_with_person=n_person,
             duration_s=float(t[-1] - t[0]) if t.size > 1 else 0.0, warnings=tuple(warnings_),
             view_confidence=view.confidence, exercise_source=exercise_source, profile=profile.origin,
-            camera_advice=camera_advice(view.view, {c: profile.fault(c)["views"] for c in profile.enabled_faults()}),
-            frames_table=table,
+            camera_advice=camera_advice(view.view, {c: profile.fault(c).views for c in profile.enabled_faults()}),
+            frames_table=self._frames_table(t, present, m, phases, reps), exercise_profile=profile,
         )
+
+    def _recognise(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray], windows: list[RepWindow],
+                   present: np.ndarray, view: str) -> tuple[str, str]:
+        """Which exercise the set is (and why), from the frames at the top of its reps."""
+        top = np.zeros(t.size, bool)
+        sig = rep_signal(profile, view)
+        for win in windows:
+            tm = rep_timing(win, t, m[sig.name], profile, sig)
+            top[tm.top_start:tm.top_end + 1] = True
+        if not top.any():
+            top = present
+        return exercise_mod.classify(m, m["leg_state"], top, view_family(view) == ViewFamily.SIDE, profile.classify)
 
     def _near_leg(self, image: np.ndarray) -> int:
         """The better-seen leg label (0 left, 1 right): used when both feet are planted."""
@@ -381,8 +418,8 @@ class Analyzer:
             rv = np.nanmean(image[:, [RIGHT_KNEE, RIGHT_ANKLE], 3])
         return 0 if not (rv > lv) else 1
 
-    def _warnings(self, t: np.ndarray, present: np.ndarray, windows: list[RepWindow], view: ViewEstimate,
-                  why: str, ignored: int) -> list[str]:
+    def _warnings(self, profile: Profile, t: np.ndarray, present: np.ndarray, windows: list[RepWindow],
+                  view: ViewEstimate, why: str, ignored: int) -> list[str]:
         out: list[str] = []
         missing = 1 - present.mean()
         if missing > 0.05:
@@ -393,7 +430,7 @@ class Analyzer:
             gaps = np.flatnonzero(np.diff(idx) > 1)
             for g in gaps:
                 a, b = idx[g], idx[g + 1]
-                if t[b] - t[a] > self.profile.reps["reset_gap_s"]:
+                if t[b] - t[a] > profile.reps.reset_gap_s:
                     out.append(f"person out of view from {t[a]:.1f} s to {t[b]:.1f} s: reps there are not counted")
         multi = int(self.meta.get("n_multi_person_frames", 0))
         if multi:
@@ -402,13 +439,13 @@ class Analyzer:
                        "one athlete; check on the annotated video that the skeleton stays on you")
         for w in self.meta.get("warnings", []):
             out.append(str(w))
-        if view.view == "unknown" or view.confidence < 0.35:
+        if view.view == View.UNKNOWN or view.confidence < profile.view.min_confidence:
             out.append(f"camera view uncertain ({view.view}, confidence {view.confidence:.2f})")
         if any(w.closed_at_top for w in windows):
             out.append("the clip ends before the last descent was complete: its tempo is not judged")
         if ignored:
             out.append(f"{ignored} movement(s) with straight legs ignored (set-up, not reps)")
-        if self.exercise_arg == "auto" and why:
+        if self.exercise_arg == AUTO and why:
             out.append(f"exercise recognised from the video ({why}); set --exercise if it is wrong")
         return out
 
@@ -417,13 +454,22 @@ class Analyzer:
         rep_idx = np.zeros(t.size, dtype=np.int64)
         for r in reps:
             rep_idx[r.start_frame:r.end_frame + 1] = r.index
-        legs = np.array(["left", "right", "both", "unknown"])[np.clip(m["leg_state"], 0, 3)]
+        legs = np.array([Side.LEFT, Side.RIGHT, Side.BOTH, Side.UNKNOWN], dtype=str)[np.clip(m["leg_state"], 0, 3)]
         table = {"frame": np.arange(t.size), "t_s": t, "person": present.astype(np.int64),
-                 "phase": np.array(phases), "rep": rep_idx, "planted": legs}
+                 "phase": np.array(phases, dtype=str), "rep": rep_idx, "planted": legs}
         for k in SMOOTHED:
             table[k] = m[k]
         table["free_foot_up_tl"] = m["free_foot_up_tl"]
         return table
+
+
+def initial_profile(exercise: str, profile_path: str | Path | None = None) -> Profile:
+    """The profile a set is first judged by: ``exercise``'s, or the default one's when auto
+    (a recognised exercise may replace it). Loading it up front checks the profile and the
+    exercise name before any expensive work."""
+    if exercise != AUTO and exercise not in EXERCISES:
+        raise ConfigError(f"unknown exercise {exercise!r}; choose auto or one of: {', '.join(EXERCISES)}")
+    return load_profile(DEFAULT_EXERCISE if exercise == AUTO else exercise, profile_path)
 
 
 def _refine(win: RepWindow | None, m: dict[str, np.ndarray], signal: str) -> RepWindow | None:
@@ -439,27 +485,25 @@ def _refine(win: RepWindow | None, m: dict[str, np.ndarray], signal: str) -> Rep
 
 def _lifts(profile: Profile, view: str) -> bool:
     """Whether reps in this view are segmented on the hip's image lift (see ``[lift]``)."""
-    return view_family(view) in ("front", "back") and profile.lift["enabled"]
+    return view_family(view) in END_ON_FAMILIES and profile.lift.enabled
 
 
-def reps_config(profile: Profile, view: str) -> dict:
+def reps_config(profile: Profile, view: str) -> SegmenterConfig:
     """The segmenter's settings for this view, in the unit of its rep signal (``signal``).
 
     From the feet or the head the knee check is looser, and with ``[lift]`` enabled the
-    thresholds are the lift's (shoulder widths) under the segmenter's names. The lift's level
-    depends on the camera height, so it has no absolute floor: any top may count as a rep and
-    no single frame is known to be a top.
+    thresholds are the lift's (shoulder widths). The lift's level depends on the camera height,
+    so it has no absolute floor: any top may count as a rep and no single frame is known to be
+    a top.
     """
-    cfg = dict(profile.reps)
-    cfg["signal"] = "hip_deg"
-    if view_family(view) in ("front", "back"):
-        cfg["max_knee_at_top_deg"] = cfg["front_max_knee_at_top_deg"]
+    cfg = SegmenterConfig.from_reps(profile.reps)
+    if view_family(view) in END_ON_FAMILIES:
+        cfg = replace(cfg, max_knee_at_top_deg=profile.reps.front_max_knee_at_top_deg)
     if _lifts(profile, view):
         lf = profile.lift
-        cfg.update(signal="hip_lift_sw", enter_rise_deg=lf["enter_rise_sw"], exit_drop_deg=lf["exit_drop_sw"],
-                   min_rise_deg=lf["min_rise_sw"], top_band_deg=lf["top_band_sw"],
-                   phase_speed_deg_s=lf["phase_speed_sw_s"], min_peak_hip_deg=-np.inf,
-                   start_top_min_hip_deg=np.inf)
+        cfg = replace(cfg, signal="hip_lift_sw", enter_rise=lf.enter_rise_sw, exit_drop=lf.exit_drop_sw,
+                      min_rise=lf.min_rise_sw, top_band=lf.top_band_sw, phase_speed_per_s=lf.phase_speed_sw_s,
+                      min_peak=-np.inf, start_top_min=np.inf)
     return cfg
 
 
@@ -467,38 +511,33 @@ def rep_signal(profile: Profile, view: str) -> RepSignal:
     """The measure reps are segmented and timed on in this view, with its bands."""
     if _lifts(profile, view):
         lf = profile.lift
-        return RepSignal("hip_lift_sw", lf["top_band_sw"], lf["tempo_top_band_sw"],
-                         profile.reps["tempo_bottom_band_frac"])
+        return RepSignal("hip_lift_sw", lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac)
     return RepSignal.hip(profile)
 
 
 def _spike_min(profile: Profile, measure: str) -> float:
     """The offline spike filter's minimum jump, in the measure's unit."""
     if measure == "shoulder_up_tl":
-        return 0.2
+        return profile.smoothing.spike_min_tl
     if measure == "hip_lift_sw":
-        return profile.lift["spike_min_sw"]
-    return profile.smoothing["spike_min_deg"]
-
-
-def _replace_side(rep: Rep, side: str) -> Rep:
-    return replace(rep, side=side)
+        return profile.lift.spike_min_sw
+    return profile.smoothing.spike_min_deg
 
 
 def _working_side(reps: list[Rep]) -> str:
     sides = {r.side for r in reps}
     if not sides:
-        return "unknown"
+        return Side.UNKNOWN
     if len(sides) == 1:
         return sides.pop()
     return "+".join(sorted(sides))
 
 
-def analyze_series(series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
-                   profile_path: str | None = None) -> SetReport:
-    """Offline analysis of a whole landmark series."""
+def analyze_series(series: LandmarkSeries, *, exercise: str = AUTO, side: str = AUTO,
+                   profile_path: str | None = None, profile: Profile | None = None) -> SetReport:
+    """Offline analysis of a whole landmark series (``profile``: already loaded, see Analyzer)."""
     an = Analyzer(series.image_size, exercise=exercise, side=side, profile_path=profile_path,
-                  source=series.source, meta=series.meta)
+                  source=series.source, meta=series.meta, profile=profile)
     an.extend(series)
     return an.finish()
 
@@ -510,7 +549,7 @@ def _cue_severity(cues: list[tuple[float, str, str]]) -> tuple[str, ...]:
     """Severity of each cue shown (same order as ``FrameResult.cues``): a partial rep's cue warns."""
     out: dict[str, str] = {}
     for _, code, cue in cues:
-        sev = "warn" if code == "partial" else "fault"
-        if out.get(cue) != "fault":
+        sev = Severity.WARN.value if code == PARTIAL else Severity.FAULT.value
+        if out.get(cue) != Severity.FAULT:
             out[cue] = sev
     return tuple(out.values())

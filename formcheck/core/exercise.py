@@ -8,54 +8,47 @@ at the top of the reps.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
+from formcheck.core.profile_schema import Classify
+from formcheck.core.stats import finite_median
+from formcheck.core.vocab import Exercise, Support
 
 NAMES = {
-    ("bench", True): "single-leg-hip-thrust",
-    ("bench", False): "hip-thrust",
-    ("floor", False): "glute-bridge",
-    ("floor", True): "single-leg-glute-bridge",
+    (Support.BENCH, True): Exercise.SINGLE_LEG_HIP_THRUST,
+    (Support.BENCH, False): Exercise.HIP_THRUST,
+    (Support.FLOOR, False): Exercise.GLUTE_BRIDGE,
+    (Support.FLOOR, True): Exercise.SINGLE_LEG_GLUTE_BRIDGE,
 }
-# Geometry that tells a bench from the floor (body proportions, not form thresholds).
-BENCH_SHOULDER_ABOVE_FEET_TL = 0.45  # bench ~0.8 torso lengths, floor ~0.1
-BENCH_MAX_BOTTOM_HIP_DEG = 122.0
-
-
-def _nanmedian(x: np.ndarray) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return float(np.nanmedian(x)) if np.size(x) else float("nan")
 
 
 def classify(m: dict[str, np.ndarray], leg_state: np.ndarray, top_mask: np.ndarray,
-             use_height: bool) -> tuple[str, str]:
+             use_height: bool, cfg: Classify) -> tuple[Exercise, str]:
     """Exercise name and a one-line reason.
 
     ``top_mask``: frames at the top of the reps (or all frames when no rep was found).
     ``use_height``: the shoulder-above-feet height is only trusted in side views.
+    ``cfg``: the profile's ``[classify]`` proportions.
     """
     st = leg_state[top_mask]
     known = np.isin(st, (LEFT_PLANTED, RIGHT_PLANTED, BOTH_PLANTED))
     single_share = float(np.mean(np.isin(st[known], (LEFT_PLANTED, RIGHT_PLANTED)))) if known.any() else 0.0
-    single = single_share >= 0.4
+    single = single_share >= cfg.single_leg_min_top_share
 
     planted_up = np.where(m["work_index"] == 0, m["ankle_up_left_px"], m["ankle_up_right_px"])
     with np.errstate(invalid="ignore", divide="ignore"):
         height_tl = (m["shoulder_up_px"] - planted_up) / m["torso_len_px"]
-    height = _nanmedian(height_tl)
+    height = finite_median(height_tl)
     bottom_hip = float(np.nanpercentile(m["hip_deg"], 10)) if np.isfinite(m["hip_deg"]).any() else float("nan")
     if use_height and np.isfinite(height):
-        bench = height > BENCH_SHOULDER_ABOVE_FEET_TL
+        bench = height > cfg.bench_min_shoulder_above_feet_tl
         why = f"shoulders {height:.2f} torso lengths above the feet"
     elif np.isfinite(bottom_hip):
-        bench = bottom_hip < BENCH_MAX_BOTTOM_HIP_DEG
+        bench = bottom_hip < cfg.bench_max_bottom_hip_deg
         why = f"hips reach {bottom_hip:.0f} deg at the bottom"
     else:
         bench, why = True, "no measure: assumed a bench"
-    name = NAMES[("bench" if bench else "floor", single)]
+    name = NAMES[(Support.BENCH if bench else Support.FLOOR, single)]
     legs = f"one foot lifted in {single_share:.0%} of top frames"
     return name, f"{why}; {legs}"

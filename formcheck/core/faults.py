@@ -12,37 +12,39 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
-from formcheck.core.profile import FAULT_CODES, Profile
+from formcheck.core.profile import Profile
 from formcheck.core.report import Fault, NotAssessed, Rep
 from formcheck.core.reps import RepWindow
+from formcheck.core.stats import finite_median as _median
 from formcheck.core.view import view_family
+from formcheck.core.vocab import END_ON_FAMILIES, FAULT_CODES, SIDE_OF_INDEX, FaultCode, Severity, Side, Variation, ViewFamily
 
 # What each fault needs measured, and why a view cannot judge it (plain words for the user).
 _NEEDS = {
-    "incomplete_hip_extension": "hip_deg", "back_hyperextension": "hip_deg",
-    "neck_hyperextension": "neck_deg", "unlevel_hips": "pelvis_deg", "elbow_push": "elbow_deg",
-    "no_top_hold": "hip_deg", "foot_placement": "knee_deg", "free_leg_position": "free_hip_deg",
-    "fast_descent": "hip_deg",
+    FaultCode.INCOMPLETE_HIP_EXTENSION: "hip_deg", FaultCode.BACK_HYPEREXTENSION: "hip_deg",
+    FaultCode.NECK_HYPEREXTENSION: "neck_deg", FaultCode.UNLEVEL_HIPS: "pelvis_deg", FaultCode.ELBOW_PUSH: "elbow_deg",
+    FaultCode.NO_TOP_HOLD: "hip_deg", FaultCode.FOOT_PLACEMENT: "knee_deg", FaultCode.FREE_LEG_POSITION: "free_hip_deg",
+    FaultCode.FAST_DESCENT: "hip_deg",
 }
 # What each fault judges, in plain words, for the reasons given when a view cannot judge it.
 _WHAT = {
-    "incomplete_hip_extension": "hip extension at the top", "back_hyperextension": "arching at the top",
-    "neck_hyperextension": "the head and neck line", "unlevel_hips": "hip level",
-    "elbow_push": "pushing with the elbows", "no_top_hold": "the hold at the top",
-    "foot_placement": "foot placement (knee angle at the top)", "free_leg_position": "the free leg",
-    "fast_descent": "the speed of the descent",
+    FaultCode.INCOMPLETE_HIP_EXTENSION: "hip extension at the top", FaultCode.BACK_HYPEREXTENSION: "arching at the top",
+    FaultCode.NECK_HYPEREXTENSION: "the head and neck line", FaultCode.UNLEVEL_HIPS: "hip level",
+    FaultCode.ELBOW_PUSH: "pushing with the elbows", FaultCode.NO_TOP_HOLD: "the hold at the top",
+    FaultCode.FOOT_PLACEMENT: "foot placement (knee angle at the top)", FaultCode.FREE_LEG_POSITION: "the free leg",
+    FaultCode.FAST_DESCENT: "the speed of the descent",
 }
 
 
 def _view_reason(code: str, family: str) -> str:
     """Why a view cannot judge a fault; the same words for every fault a view cannot judge, so
     that summaries can group them."""
-    if family == "side":
+    if family == ViewFamily.SIDE:
         return f"{_WHAT[code]} cannot be seen side-on: it needs a camera at your feet or behind your head"
-    if family in ("front", "back"):
-        where = "feet" if family == "front" else "head"
+    if family in END_ON_FAMILIES:
+        where = "feet" if family == ViewFamily.FRONT else "head"
         return f"needs a side view: seen from the {where}, the body's angles point at the camera"
-    if family == "oblique":
+    if family == ViewFamily.OBLIQUE:
         return "not judged from an oblique view: MediaPipe's angles there were 15-30 deg off on real clips"
     return "the camera view could not be determined"
 
@@ -81,8 +83,8 @@ class RepSignal:
 
     @classmethod
     def hip(cls, profile: Profile) -> "RepSignal":
-        return cls("hip_deg", profile.fault("no_top_hold")["band_deg"], profile.reps["tempo_top_band_deg"],
-                   profile.reps["tempo_bottom_band_frac"])
+        return cls("hip_deg", profile.fault(FaultCode.NO_TOP_HOLD).band_deg, profile.reps.tempo_top_band_deg,
+                   profile.reps.tempo_bottom_band_frac)
 
 
 def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile,
@@ -139,18 +141,13 @@ def rep_side_and_variation(tm: RepTiming, leg_state: np.ndarray) -> tuple[str, s
     top, tl, tr = single_share(tm.top_start, tm.top_end)
     n_l, n_r = cl + el + tl, cr + er + tr
     if conc >= 0.5 and top >= 0.5:
-        variation = "single_leg"
+        variation = Variation.SINGLE_LEG
     elif top >= 0.5 or ecc >= 0.5:
-        variation = "two_up_one_down"
+        variation = Variation.TWO_UP_ONE_DOWN
     else:
-        return "both", "two_leg", None
+        return Side.BOTH, Variation.TWO_LEG, None
     work = 0 if n_l >= n_r else 1
-    return ("left" if work == 0 else "right"), variation, work
-
-
-def _median(x: np.ndarray) -> float:
-    x = x[np.isfinite(x)]
-    return float(np.median(x)) if x.size else float("nan")
+    return SIDE_OF_INDEX[work], variation, work
 
 
 def _longest_run(mask: np.ndarray, t_s: np.ndarray) -> tuple[float, int, int]:
@@ -184,7 +181,7 @@ class RuleContext:
               cue: str | None = None, unit: str = "deg", detail: str = "") -> Fault:
         return Fault(code=code, severity=severity, value=float(value), threshold=float(threshold),
                      t_s=float(self.t[frame]), frame=int(frame),
-                     cue=cue if cue is not None else self.p.fault(code)["cue"], unit=unit,
+                     cue=cue if cue is not None else self.p.fault(code).cue, unit=unit,
                      detail=detail)
 
     def top(self, name: str) -> np.ndarray:
@@ -194,50 +191,50 @@ class RuleContext:
 def _rule_hip(ctx: RuleContext) -> list[Fault]:
     out = []
     w = ctx.w
-    inc = ctx.p.fault("incomplete_hip_extension")
-    if inc["enabled"]:
-        if w.peak_hip_deg < inc["fault_below_deg"]:
-            out.append(ctx.fault("incomplete_hip_extension", "fault", w.peak_hip_deg, inc["fault_below_deg"], w.peak_frame))
-        elif w.peak_hip_deg < inc["warn_below_deg"]:
-            out.append(ctx.fault("incomplete_hip_extension", "warn", w.peak_hip_deg, inc["warn_below_deg"], w.peak_frame))
-    hyp = ctx.p.fault("back_hyperextension")
-    if hyp["enabled"] and w.peak_hip_deg > hyp["fault_above_deg"]:
-        out.append(ctx.fault("back_hyperextension", "fault", w.peak_hip_deg, hyp["fault_above_deg"], w.peak_frame))
+    inc = ctx.p.fault(FaultCode.INCOMPLETE_HIP_EXTENSION)
+    if inc.enabled:
+        if w.peak_hip_deg < inc.fault_below_deg:
+            out.append(ctx.fault(FaultCode.INCOMPLETE_HIP_EXTENSION, Severity.FAULT, w.peak_hip_deg, inc.fault_below_deg, w.peak_frame))
+        elif w.peak_hip_deg < inc.warn_below_deg:
+            out.append(ctx.fault(FaultCode.INCOMPLETE_HIP_EXTENSION, Severity.WARN, w.peak_hip_deg, inc.warn_below_deg, w.peak_frame))
+    hyp = ctx.p.fault(FaultCode.BACK_HYPEREXTENSION)
+    if hyp.enabled and w.peak_hip_deg > hyp.fault_above_deg:
+        out.append(ctx.fault(FaultCode.BACK_HYPEREXTENSION, Severity.FAULT, w.peak_hip_deg, hyp.fault_above_deg, w.peak_frame))
     return out
 
 
 def _rule_neck(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("neck_hyperextension")
+    cfg = ctx.p.fault(FaultCode.NECK_HYPEREXTENSION)
     s, e = ctx.tm.start, ctx.tm.end
     hip = ctx.m["hip_deg"][s:e + 1]
     neck = ctx.m["neck_deg"][s:e + 1]
-    near = np.isfinite(hip) & (hip >= ctx.w.peak_hip_deg - cfg["near_top_deg"])
-    bad = near & np.isfinite(neck) & (neck < cfg["fault_below_deg"])
+    near = np.isfinite(hip) & (hip >= ctx.w.peak_hip_deg - cfg.near_top_deg)
+    bad = near & np.isfinite(neck) & (neck < cfg.fault_below_deg)
     dur, a, b = _longest_run(bad, ctx.t[s:e + 1])
-    if dur >= cfg["min_duration_s"]:
+    if dur >= cfg.min_duration_s:
         k = a + int(np.argmin(neck[a:b + 1]))
-        return [ctx.fault("neck_hyperextension", "fault", neck[k], cfg["fault_below_deg"], s + k,
+        return [ctx.fault(FaultCode.NECK_HYPEREXTENSION, Severity.FAULT, neck[k], cfg.fault_below_deg, s + k,
                           detail=f"head back for {dur:.1f} s near the top")]
     return []
 
 
 def _rule_pelvis(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("unlevel_hips")
+    cfg = ctx.p.fault(FaultCode.UNLEVEL_HIPS)
     tilt = _median(ctx.top("pelvis_deg"))
     if not np.isfinite(tilt):
         return []
     frame = ctx.w.peak_frame
-    low = "left" if tilt > 0 else "right"
+    low = Side.LEFT if tilt > 0 else Side.RIGHT
     detail = f"{low} hip lower"
-    if abs(tilt) > cfg["fault_above_deg"]:
-        return [ctx.fault("unlevel_hips", "fault", abs(tilt), cfg["fault_above_deg"], frame, detail=detail)]
-    if abs(tilt) > cfg["warn_above_deg"]:
-        return [ctx.fault("unlevel_hips", "warn", abs(tilt), cfg["warn_above_deg"], frame, detail=detail)]
+    if abs(tilt) > cfg.fault_above_deg:
+        return [ctx.fault(FaultCode.UNLEVEL_HIPS, Severity.FAULT, abs(tilt), cfg.fault_above_deg, frame, detail=detail)]
+    if abs(tilt) > cfg.warn_above_deg:
+        return [ctx.fault(FaultCode.UNLEVEL_HIPS, Severity.WARN, abs(tilt), cfg.warn_above_deg, frame, detail=detail)]
     return []
 
 
 def _rule_elbow(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("elbow_push")
+    cfg = ctx.p.fault(FaultCode.ELBOW_PUSH)
     s, top = ctx.tm.start, ctx.tm.top_start
     if ctx.w.opened_at_top or top <= s:
         return []
@@ -247,64 +244,64 @@ def _rule_elbow(ctx: RuleContext) -> list[Fault]:
     if not np.isfinite(elbow[:3]).any():
         return []
     start_elbow = _median(elbow[:3])
-    bent = start_elbow < cfg["max_bent_elbow_deg"] and _median(below[:3]) >= 0.5
+    bent = start_elbow < cfg.max_bent_elbow_deg and _median(below[:3]) >= 0.5
     if not bent:
         return []
     opening = float(np.nanmax(elbow) - start_elbow)
     rise = float(np.nanmax(sh_up) - _median(sh_up[:3])) if np.isfinite(sh_up).any() else 0.0
-    if opening > cfg["min_elbow_open_deg"]:
+    if opening > cfg.min_elbow_open_deg:
         k = s + int(np.nanargmax(elbow))
-        return [ctx.fault("elbow_push", "fault", opening, cfg["min_elbow_open_deg"], k,
+        return [ctx.fault(FaultCode.ELBOW_PUSH, Severity.FAULT, opening, cfg.min_elbow_open_deg, k,
                           detail="elbow angle opened during the lift")]
-    if rise > cfg["min_shoulder_rise_tl"]:
+    if rise > cfg.min_shoulder_rise_tl:
         k = s + int(np.nanargmax(sh_up))
-        return [ctx.fault("elbow_push", "fault", rise, cfg["min_shoulder_rise_tl"], k, unit="torso lengths",
+        return [ctx.fault(FaultCode.ELBOW_PUSH, Severity.FAULT, rise, cfg.min_shoulder_rise_tl, k, unit="torso lengths",
                           detail="shoulders rose off the bench during the lift")]
     return []
 
 
 def _rule_hold(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("no_top_hold")
+    cfg = ctx.p.fault(FaultCode.NO_TOP_HOLD)
     if ctx.w.opened_at_top or ctx.w.closed_at_top:
         return []  # the hold may be cut off by the clip's start or end
-    if ctx.tm.hold_s < cfg["min_hold_s"]:
-        return [ctx.fault("no_top_hold", "fault", ctx.tm.hold_s, cfg["min_hold_s"], ctx.w.peak_frame, unit="s")]
+    if ctx.tm.hold_s < cfg.min_hold_s:
+        return [ctx.fault(FaultCode.NO_TOP_HOLD, Severity.FAULT, ctx.tm.hold_s, cfg.min_hold_s, ctx.w.peak_frame, unit="s")]
     return []
 
 
 def _rule_feet(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("foot_placement")
+    cfg = ctx.p.fault(FaultCode.FOOT_PLACEMENT)
     knee = _median(ctx.top("knee_deg"))
     if not np.isfinite(knee):
         return []
-    if knee > cfg["max_knee_deg"]:
-        return [ctx.fault("foot_placement", "fault", knee, cfg["max_knee_deg"], ctx.w.peak_frame,
-                          cue=cfg["cue_far"], detail="foot too far from the hips")]
-    if knee < cfg["min_knee_deg"]:
-        return [ctx.fault("foot_placement", "fault", knee, cfg["min_knee_deg"], ctx.w.peak_frame,
-                          cue=cfg["cue_close"], detail="foot too close to the hips")]
+    if knee > cfg.max_knee_deg:
+        return [ctx.fault(FaultCode.FOOT_PLACEMENT, Severity.FAULT, knee, cfg.max_knee_deg, ctx.w.peak_frame,
+                          cue=cfg.cue_far, detail="foot too far from the hips")]
+    if knee < cfg.min_knee_deg:
+        return [ctx.fault(FaultCode.FOOT_PLACEMENT, Severity.FAULT, knee, cfg.min_knee_deg, ctx.w.peak_frame,
+                          cue=cfg.cue_close, detail="foot too close to the hips")]
     return []
 
 
 def _rule_free_leg(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("free_leg_position")
+    cfg = ctx.p.fault(FaultCode.FREE_LEG_POSITION)
     if ctx.work is None:
         return []
     out = []
     flex = _median(ctx.top("free_hip_deg"))
-    if np.isfinite(flex) and not (cfg["min_hip_deg"] <= flex <= cfg["max_hip_deg"]):
-        thr = cfg["min_hip_deg"] if flex < cfg["min_hip_deg"] else cfg["max_hip_deg"]
-        out.append(ctx.fault("free_leg_position", "fault", flex, thr, ctx.w.peak_frame,
+    if np.isfinite(flex) and not (cfg.min_hip_deg <= flex <= cfg.max_hip_deg):
+        thr = cfg.min_hip_deg if flex < cfg.min_hip_deg else cfg.max_hip_deg
+        out.append(ctx.fault(FaultCode.FREE_LEG_POSITION, Severity.FAULT, flex, thr, ctx.w.peak_frame,
                              detail="free hip flexion at the top"))
     # Touch-down: the free ankle comes back to the planted one's height mid-rep.
-    a = ctx.tm.top_start if ctx.variation == "two_up_one_down" else ctx.tm.start
+    a = ctx.tm.top_start if ctx.variation == Variation.TWO_UP_ONE_DOWN else ctx.tm.start
     b = ctx.tm.end
     up_l, up_r = ctx.m["ankle_up_left_px"][a:b + 1], ctx.m["ankle_up_right_px"][a:b + 1]
     free_up = (up_r - up_l) if ctx.work == 0 else (up_l - up_r)
     with np.errstate(invalid="ignore", divide="ignore"):
         free_up = free_up / ctx.m["torso_len_px"][a:b + 1]
     # Judge touches only once the free foot has been lifted (in two-up/one-down it rises at the top).
-    lifted = np.flatnonzero(np.isfinite(free_up) & (free_up >= ctx.p.measure["free_leg_up_tl"]))
+    lifted = np.flatnonzero(np.isfinite(free_up) & (free_up >= ctx.p.measure.free_leg_up_tl))
     if lifted.size:
         free_up = free_up.copy()
         free_up[: lifted[0]] = np.nan
@@ -313,32 +310,32 @@ def _rule_free_leg(ctx: RuleContext) -> list[Fault]:
     # Mid-rep only: putting the foot down at the bottom (to switch legs, or to end) is no fault.
     hip = ctx.m["hip_deg"][a:b + 1]
     low_hip = min(ctx.m["hip_deg"][ctx.tm.start], ctx.m["hip_deg"][ctx.tm.end])
-    mid_rep = np.isfinite(hip) & (hip > low_hip + ctx.p.reps["bottom_band_frac"] * (ctx.w.peak_hip_deg - low_hip))
-    down = mid_rep & np.isfinite(free_up) & (free_up < cfg["touch_down_tl"])
+    mid_rep = np.isfinite(hip) & (hip > low_hip + ctx.p.reps.bottom_band_frac * (ctx.w.peak_hip_deg - low_hip))
+    down = mid_rep & np.isfinite(free_up) & (free_up < cfg.touch_down_tl)
     dur, i, _ = _longest_run(down, ctx.t[a:b + 1])
-    if dur >= cfg["min_touch_s"] and not out:
-        out.append(ctx.fault("free_leg_position", "fault", float(free_up[i]), cfg["touch_down_tl"], a + i,
+    if dur >= cfg.min_touch_s and not out:
+        out.append(ctx.fault(FaultCode.FREE_LEG_POSITION, Severity.FAULT, float(free_up[i]), cfg.touch_down_tl, a + i,
                              unit="torso lengths", detail=f"free foot touched down for {dur:.1f} s"))
     return out
 
 
 def _rule_descent(ctx: RuleContext) -> list[Fault]:
-    cfg = ctx.p.fault("fast_descent")
+    cfg = ctx.p.fault(FaultCode.FAST_DESCENT)
     ecc = ctx.tm.eccentric_s
-    if np.isfinite(ecc) and ecc < cfg["min_eccentric_s"]:
-        return [ctx.fault("fast_descent", "fault", ecc, cfg["min_eccentric_s"], ctx.tm.top_end, unit="s")]
+    if np.isfinite(ecc) and ecc < cfg.min_eccentric_s:
+        return [ctx.fault(FaultCode.FAST_DESCENT, Severity.FAULT, ecc, cfg.min_eccentric_s, ctx.tm.top_end, unit="s")]
     return []
 
 
 _RULES = {
-    "incomplete_hip_extension": _rule_hip,  # also back_hyperextension
-    "neck_hyperextension": _rule_neck,
-    "unlevel_hips": _rule_pelvis,
-    "elbow_push": _rule_elbow,
-    "no_top_hold": _rule_hold,
-    "foot_placement": _rule_feet,
-    "free_leg_position": _rule_free_leg,
-    "fast_descent": _rule_descent,
+    FaultCode.INCOMPLETE_HIP_EXTENSION: _rule_hip,  # also back_hyperextension
+    FaultCode.NECK_HYPEREXTENSION: _rule_neck,
+    FaultCode.UNLEVEL_HIPS: _rule_pelvis,
+    FaultCode.ELBOW_PUSH: _rule_elbow,
+    FaultCode.NO_TOP_HOLD: _rule_hold,
+    FaultCode.FOOT_PLACEMENT: _rule_feet,
+    FaultCode.FREE_LEG_POSITION: _rule_free_leg,
+    FaultCode.FAST_DESCENT: _rule_descent,
 }
 
 
@@ -348,14 +345,14 @@ def assessable(profile: Profile, view: str) -> tuple[set[str], list[NotAssessed]
     ok: set[str] = set()
     skipped: list[NotAssessed] = []
     for code in profile.enabled_faults():
-        if fam in profile.fault(code)["views"]:
+        if fam in profile.fault(code).views:
             ok.add(code)
         else:
             cfg = profile.fault(code)
             # A profile's own reason replaces the generic one where it knows better: for every
             # view when the fault is judged in none, and from the feet or the head otherwise.
-            own = not cfg["views"] or fam in ("front", "back")
-            reason = cfg.get("not_judged_reason") if own else None
+            own = not cfg.views or fam in END_ON_FAMILIES
+            reason = cfg.not_judged_reason if own else None
             skipped.append(NotAssessed(code, reason or _view_reason(code, fam)))
     return ok, skipped
 
@@ -374,11 +371,11 @@ def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarra
     ctx = RuleContext(m, t_s, w, tm, profile, variation, work)
     faults: list[Fault] = []
     for code, rule in _RULES.items():
-        if code == "incomplete_hip_extension":
-            if codes & {"incomplete_hip_extension", "back_hyperextension"}:
+        if code == FaultCode.INCOMPLETE_HIP_EXTENSION:
+            if codes & {FaultCode.INCOMPLETE_HIP_EXTENSION, FaultCode.BACK_HYPEREXTENSION}:
                 faults.extend(f for f in rule(ctx) if f.code in codes)
         elif code in codes:
-            if code == "free_leg_position" and variation == "two_leg":
+            if code == FaultCode.FREE_LEG_POSITION and variation == Variation.TWO_LEG:
                 continue
             faults.extend(rule(ctx))
     knee_top = _median(ctx.top("knee_deg"))
@@ -406,8 +403,8 @@ def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str]) -> li
             continue
         missing = [r.index for r in reps
                    if not np.isfinite(m[name][r.start_frame:r.end_frame + 1]).any()]
-        if missing and code == "free_leg_position":
-            missing = [r.index for r in reps if r.index in missing and r.variation != "two_leg"]
+        if missing and code == FaultCode.FREE_LEG_POSITION:
+            missing = [r.index for r in reps if r.index in missing and r.variation != Variation.TWO_LEG]
         if missing:
             which = "any rep" if len(missing) == len(reps) else "reps " + ", ".join(map(str, missing))
             out.append(NotAssessed(code, f"{name.removesuffix('_deg')} could not be measured on {which} "

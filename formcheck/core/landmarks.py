@@ -16,32 +16,23 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.core.atomic import atomic_open
 from formcheck.core.errors import InputError
 from formcheck.core.npz_limits import check_npz_headers
+from formcheck.core.vocab import (LEFT_ANKLE, LEFT_EAR, LEFT_ELBOW, LEFT_FOOT, LEFT_HEEL, LEFT_HIP, LEFT_KNEE,
+                                  LEFT_SHOULDER, LEFT_WRIST, N_LANDMARKS, NOSE, RIGHT_ANKLE, RIGHT_EAR, RIGHT_ELBOW,
+                                  RIGHT_FOOT, RIGHT_HEEL, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER, RIGHT_WRIST, Side)
 
-N_LANDMARKS = 33
 NPZ_FORMAT_VERSION = 1
-
-# BlazePose indices (odd = the person's left).
-NOSE = 0
-LEFT_EAR, RIGHT_EAR = 7, 8
-LEFT_SHOULDER, RIGHT_SHOULDER = 11, 12
-LEFT_ELBOW, RIGHT_ELBOW = 13, 14
-LEFT_WRIST, RIGHT_WRIST = 15, 16
-LEFT_HIP, RIGHT_HIP = 23, 24
-LEFT_KNEE, RIGHT_KNEE = 25, 26
-LEFT_ANKLE, RIGHT_ANKLE = 27, 28
-LEFT_HEEL, RIGHT_HEEL = 29, 30
-LEFT_FOOT, RIGHT_FOOT = 31, 32
 
 # Per side: the landmark index of each joint the analysis uses.
 SIDE_JOINTS: dict[str, dict[str, int]] = {
-    "left": {
+    Side.LEFT: {
         "ear": LEFT_EAR, "shoulder": LEFT_SHOULDER, "elbow": LEFT_ELBOW, "wrist": LEFT_WRIST,
         "hip": LEFT_HIP, "knee": LEFT_KNEE, "ankle": LEFT_ANKLE, "heel": LEFT_HEEL,
         "foot": LEFT_FOOT,
     },
-    "right": {
+    Side.RIGHT: {
         "ear": RIGHT_EAR, "shoulder": RIGHT_SHOULDER, "elbow": RIGHT_ELBOW, "wrist": RIGHT_WRIST,
         "hip": RIGHT_HIP, "knee": RIGHT_KNEE, "ankle": RIGHT_ANKLE, "heel": RIGHT_HEEL,
         "foot": RIGHT_FOOT,
@@ -50,9 +41,12 @@ SIDE_JOINTS: dict[str, dict[str, int]] = {
 
 # Bones drawn by overlays (pairs of indices).
 SKELETON_EDGES: tuple[tuple[int, int], ...] = (
-    (11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24),
-    (23, 25), (25, 27), (27, 29), (29, 31), (27, 31), (24, 26), (26, 28), (28, 30), (30, 32),
-    (28, 32), (0, 7), (0, 8), (7, 11), (8, 12),
+    (LEFT_SHOULDER, RIGHT_SHOULDER), (LEFT_SHOULDER, LEFT_ELBOW), (LEFT_ELBOW, LEFT_WRIST),
+    (RIGHT_SHOULDER, RIGHT_ELBOW), (RIGHT_ELBOW, RIGHT_WRIST), (LEFT_SHOULDER, LEFT_HIP),
+    (RIGHT_SHOULDER, RIGHT_HIP), (LEFT_HIP, RIGHT_HIP), (LEFT_HIP, LEFT_KNEE), (LEFT_KNEE, LEFT_ANKLE),
+    (LEFT_ANKLE, LEFT_HEEL), (LEFT_HEEL, LEFT_FOOT), (LEFT_ANKLE, LEFT_FOOT), (RIGHT_HIP, RIGHT_KNEE),
+    (RIGHT_KNEE, RIGHT_ANKLE), (RIGHT_ANKLE, RIGHT_HEEL), (RIGHT_HEEL, RIGHT_FOOT), (RIGHT_ANKLE, RIGHT_FOOT),
+    (NOSE, LEFT_EAR), (NOSE, RIGHT_EAR), (LEFT_EAR, LEFT_SHOULDER), (RIGHT_EAR, RIGHT_SHOULDER),
 )
 
 
@@ -127,13 +121,8 @@ class LandmarkSeries:
         }
         if self.world is not None:
             arrays["world"] = self.world.astype(np.float32)
-        tmp = path.with_name(path.name + ".part")
-        try:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, **arrays)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left
+        with atomic_open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
 
     @classmethod
     def load_npz(cls, path: str | Path) -> "LandmarkSeries":

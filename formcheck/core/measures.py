@@ -13,7 +13,9 @@ import numpy as np
 from formcheck.core.kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, hip_lift_sw, leg_geometry,
                          leg_height_diff_tl, select_working)
 from formcheck.core.profile import Profile
+from formcheck.core.stats import finite_median
 from formcheck.core.view import HIDDEN_MEASURES, view_family
+from formcheck.core.vocab import ViewFamily
 
 SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
             "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl", "hip_lift_sw")
@@ -21,10 +23,10 @@ SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pi
 
 def angle_source(view: str, profile: Profile, has_world: bool) -> str:
     fam = view_family(view)
-    if not has_world or fam == "side" or fam == "unknown":
+    if not has_world or fam in (ViewFamily.SIDE, ViewFamily.UNKNOWN):
         return "image"
-    if fam == "oblique":
-        return profile.measure["oblique_angles"]
+    if fam == ViewFamily.OBLIQUE:
+        return profile.measure.oblique_angles
     return "world"
 
 
@@ -49,7 +51,7 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
     w, h = image_size
     px = image[:, :, :2] * np.array([w, h], dtype=np.float64)
     vis = np.nan_to_num(image[:, :, 3], nan=0.0)
-    min_vis = profile.measure["min_visibility"]
+    min_vis = profile.measure.min_visibility
     legs, common = leg_geometry(px, vis, min_vis)
     torso = common["torso_len_px"]
     use_world = world is not None and angle_source(view, profile, True) == "world"
@@ -77,7 +79,7 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
         "free_foot_up_tl": sel["free_foot_up_tl"], "leg_state": state, "work_index": sel["work_index"],
         "hip_lift_sw": hip_lift_sw(px, vis, min_vis, sel["work_index"]),
     }
-    ref = torso_ref_px if torso_ref_px else float(np.nanmedian(torso)) if np.isfinite(torso).any() else np.nan
+    ref = torso_ref_px if torso_ref_px else finite_median(torso)
     table["shoulder_up_tl"] = common["shoulder_up"] / ref if ref and np.isfinite(ref) else np.full(state.size, np.nan)
     if use_world:
         t = np.arange(state.size)

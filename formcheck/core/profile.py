@@ -8,19 +8,19 @@ unknown key is rejected with its dotted name, so a typo never silently keeps a d
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from formcheck.core.errors import ConfigError
+from formcheck.core.profile_schema import (FAULT_RULES, SECTIONS, Classify, ExerciseInfo, FaultRule, Lift, Measure,
+                                           Reps, Smoothing, ViewLimits, build_section)
+from formcheck.core.vocab import FAULT_CODES, JUDGING_FAMILIES, Exercise, FaultCode, Legs
 
-EXERCISES = ("single-leg-hip-thrust", "hip-thrust", "glute-bridge", "single-leg-glute-bridge")
-FAULT_CODES = (
-    "incomplete_hip_extension", "back_hyperextension", "neck_hyperextension", "unlevel_hips",
-    "elbow_push", "no_top_hold", "foot_placement", "free_leg_position", "fast_descent",
-)
-VIEW_FAMILIES = ("side", "oblique", "front", "back")
+EXERCISES: tuple[str, ...] = tuple(Exercise)
+VIEW_FAMILIES: tuple[str, ...] = JUDGING_FAMILIES
+MAX_PROFILE_BYTES = 1_000_000  # a profile is a few kB; refuse to parse a huge file
 
 
 def _read_builtin(name: str) -> dict[str, Any]:
@@ -71,69 +71,87 @@ def _coerce(old: Any, value: Any, dotted: str, where: str) -> Any:
 
 @dataclass(frozen=True)
 class Profile:
-    """A validated exercise profile. ``p["reps"]["min_rise_deg"]`` or ``p.reps["min_rise_deg"]``."""
+    """A validated exercise profile: typed sections (``p.reps.min_rise_deg``; ``p["reps"]`` too)."""
 
     name: str
-    data: dict[str, Any]
-    origin: str = "builtin"
+    origin: str
+    exercise: ExerciseInfo
+    measure: Measure
+    smoothing: Smoothing
+    view: ViewLimits
+    reps: Reps
+    lift: Lift
+    classify: Classify
+    faults: dict[str, FaultRule] = field(hash=False)
 
-    def __getitem__(self, section: str) -> dict[str, Any]:
-        return self.data[section]
-
-    def __getattr__(self, section: str) -> dict[str, Any]:
-        try:
-            return self.data[section]
-        except KeyError:
-            raise AttributeError(section) from None
+    def __getitem__(self, section: str) -> Any:
+        if section in SECTIONS or section == "faults":
+            return getattr(self, section)
+        raise KeyError(section)
 
     @property
     def title(self) -> str:
-        return self.data["exercise"]["title"]
+        return self.exercise.title
 
     @property
     def support(self) -> str:
-        return self.data["exercise"]["support"]
+        return self.exercise.support
 
     @property
     def single_leg(self) -> bool:
-        return self.data["exercise"]["legs"] == "single"
+        return self.exercise.legs == Legs.SINGLE
 
-    def fault(self, code: str) -> dict[str, Any]:
-        return self.data["faults"][code]
+    def fault(self, code: str) -> Any:
+        return self.faults[code]
 
     def enabled_faults(self) -> list[str]:
-        return [c for c in FAULT_CODES if self.data["faults"][c]["enabled"]]
+        return [c for c in FAULT_CODES if self.faults[c].enabled]
 
     def targets_deg(self) -> dict[str, float]:
         """Lines an overlay may draw (never re-derived in drawing code)."""
-        ext = self.fault("incomplete_hip_extension")
+        feet = self.faults[FaultCode.FOOT_PLACEMENT]
         return {
             "hip_top": 180.0,
-            "hip_min_top": float(ext["fault_below_deg"]),
-            "hip_max_top": float(self.fault("back_hyperextension")["fault_above_deg"]),
-            "knee_min_top": float(self.fault("foot_placement")["min_knee_deg"]),
-            "knee_max_top": float(self.fault("foot_placement")["max_knee_deg"]),
+            "hip_min_top": float(self.faults[FaultCode.INCOMPLETE_HIP_EXTENSION].fault_below_deg),
+            "hip_max_top": float(self.faults[FaultCode.BACK_HYPEREXTENSION].fault_above_deg),
+            "knee_min_top": float(feet.min_knee_deg),
+            "knee_max_top": float(feet.max_knee_deg),
         }
 
 
-def _validate(data: dict[str, Any], where: str) -> None:
-    ex = data["exercise"]
-    if ex["support"] not in ("bench", "floor"):
-        raise ConfigError(f"{where}: exercise.support must be 'bench' or 'floor'")
-    if ex["legs"] not in ("single", "two"):
-        raise ConfigError(f"{where}: exercise.legs must be 'single' or 'two'")
-    if data["measure"]["oblique_angles"] not in ("world", "image"):
-        raise ConfigError(f"{where}: measure.oblique_angles must be 'world' or 'image'")
-    for code in FAULT_CODES:
-        if code not in data["faults"]:
-            raise ConfigError(f"{where}: profile has no [faults.{code}] section")
-        for v in data["faults"][code]["views"]:
-            if v not in VIEW_FAMILIES:
-                raise ConfigError(f"{where}: faults.{code}.views: unknown view {v!r}")
-    for section in ("reps", "smoothing", "lift"):
-        for key, value in data[section].items():
-            if isinstance(value, float) and value < 0:
-                raise ConfigError(f"{where}: {section}.{key} must not be negative")
+def _build(data: dict[str, Any], name: str, origin: str) -> Profile:
+    """Typed sections from the merged TOML data; every value checked against the schema."""
+    for key in data:
+        if key not in SECTIONS and key != "faults":
+            raise ConfigError(f"{origin}: unknown profile key '{key}'")
+    sections = {}
+    for key, cls in SECTIONS.items():
+        if key not in data:
+            raise ConfigError(f"{origin}: profile has no [{key}] section")
+        sections[key] = build_section(cls, data[key], key, origin)
+    faults = data.get("faults", {})
+    for code in faults:
+        if code not in FAULT_RULES:
+            raise ConfigError(f"{origin}: unknown profile key 'faults.{code}'")
+    rules: dict[str, FaultRule] = {}
+    for code, cls in FAULT_RULES.items():
+        if code not in faults:
+            raise ConfigError(f"{origin}: profile has no [faults.{code}] section")
+        rules[code] = build_section(cls, faults[code], f"faults.{code}", origin)
+    return Profile(name=name, origin=origin, faults=rules, **sections)
+
+
+def _read_user(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"profile file not found: {path}")
+    if path.stat().st_size > MAX_PROFILE_BYTES:
+        raise ConfigError(f"{path.name} is not a profile: over {MAX_PROFILE_BYTES // 1000} kB")
+    try:
+        return tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path.name} is not valid TOML: nested too deeply") from None
 
 
 def load_profile(exercise: str, override: str | Path | None = None) -> Profile:
@@ -142,16 +160,10 @@ def load_profile(exercise: str, override: str | Path | None = None) -> Profile:
     origin = "builtin"
     if override is not None:
         path = Path(override)
-        if not path.is_file():
-            raise ConfigError(f"profile file not found: {path}")
-        try:
-            user = tomllib.loads(path.read_text())
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
+        user = _read_user(path)
         user.pop("extends", None)
-        if "exercise" in user and "name" in user["exercise"]:
+        if isinstance(user.get("exercise"), dict) and "name" in user["exercise"]:
             raise ConfigError(f"{path.name}: exercise.name cannot be overridden; use --exercise")
         data = _merge(data, user, strict=True, where=path.name)
         origin = str(path)
-    _validate(data, origin)
-    return Profile(name=exercise, data=data, origin=origin)
+    return _build(data, Exercise(exercise), origin)

@@ -15,6 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
+from formcheck.core.atomic import atomic_open, atomic_write_text
+from formcheck.core.profile import Profile
+from formcheck.core.stats import count_by_side
 
 @dataclass(frozen=True)
 class Fault:
@@ -98,6 +101,20 @@ class SetReport:
     profile: str = ""
     camera_advice: tuple[str, ...] = ()
     frames_table: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    # The profile the set was judged by (the recognised exercise's, with the user's overrides):
+    # outputs read targets and cue times here instead of loading the profile again.
+    exercise_profile: Profile | None = field(default=None, compare=False, repr=False)
+
+    def targets_deg(self) -> dict[str, float]:
+        """Target lines for overlays and plots ({} when the report carries no profile)."""
+        return self.exercise_profile.targets_deg() if self.exercise_profile else {}
+
+    @property
+    def cue_s(self) -> float:
+        """How long a fault's cue stays on screen (the profile's ``reps.live_cue_s``)."""
+        if self.exercise_profile is None:
+            raise ValueError("this report carries no profile")
+        return self.exercise_profile.reps.live_cue_s
 
     @property
     def rep_count(self) -> int:
@@ -105,10 +122,7 @@ class SetReport:
 
     @property
     def reps_by_side(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for rep in self.reps:
-            out[rep.side] = out.get(rep.side, 0) + 1
-        return out
+        return count_by_side(self.reps)
 
     def fault_codes(self) -> set[str]:
         return {f.code for r in self.reps for f in r.faults}
@@ -140,7 +154,7 @@ class SetReport:
         }
 
     def write_json(self, path: str | Path) -> None:
-        _atomic_write_text(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
+        atomic_write_text(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
 
     def write_csv(self, path: str | Path) -> None:
         """Per-frame CSV: one row per frame, one column per measure (NaN where unknown)."""
@@ -149,18 +163,11 @@ class SetReport:
             raise ValueError("this report carries no per-frame table")
         cols = list(table)
         n = len(next(iter(table.values())))
-        path = Path(path)
-        tmp = path.with_name(path.name + ".part")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(tmp, "w", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(cols)
-                for i in range(n):
-                    w.writerow([_fmt(table[c][i]) for c in cols])
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left
+        with atomic_open(path, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+            for i in range(n):
+                w.writerow([_fmt(table[c][i]) for c in cols])
 
 
 def _fmt(v) -> str:
@@ -182,12 +189,3 @@ def _clean(obj):
         return int(obj)
     return obj
 
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_text(text)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left

@@ -9,17 +9,49 @@ A rep: bottom -> concentric -> top (peak, hold) -> eccentric -> bottom. It is de
 hips have clearly left the top; it is closed (its end known) when the next bottom is reached.
 
 The signal is the hip extension in degrees side-on; from the feet or the head it is the hips'
-image lift (``analyzer.reps_config`` puts that signal's thresholds under the same keys), so the
-``*_deg`` settings and ``peak_hip_deg`` are in the unit of whichever signal is fed.
+image lift in shoulder widths. ``SegmenterConfig`` holds the thresholds in the signal's own unit
+(``analyzer.reps_config`` fills it from ``[reps]`` or ``[lift]``), and ``peak_hip_deg`` is in
+the unit of whichever signal is fed.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+
+from formcheck.core.profile_schema import Reps
+from formcheck.core.vocab import Phase
+
+
+@dataclass(frozen=True)
+class SegmenterConfig:
+    """The segmenter's thresholds, in the unit of its rep signal (degrees or shoulder widths)."""
+
+    signal: str  # the measure fed as ``hip``: "hip_deg" or "hip_lift_sw"
+    enter_rise: float  # a rise this far above the running bottom starts a concentric ...
+    enter_rise_frac: float  # ... or this fraction of the set's range, whichever is larger
+    exit_drop: float
+    exit_drop_frac: float
+    min_rise: float  # a counted rep rises at least this far
+    min_peak: float  # ... to at least this (-inf: no absolute floor)
+    max_knee_at_top_deg: float
+    start_top_min: float  # a clip that opens this high opens at a top (inf: never)
+    top_band: float
+    bottom_band_frac: float
+    reset_gap_s: float
+    phase_speed_per_s: float
+
+    @classmethod
+    def from_reps(cls, reps: Reps, *, signal: str = "hip_deg") -> "SegmenterConfig":
+        """The side-on settings: the hip extension in degrees."""
+        return cls(signal=signal, enter_rise=reps.enter_rise_deg, enter_rise_frac=reps.enter_rise_frac,
+                   exit_drop=reps.exit_drop_deg, exit_drop_frac=reps.exit_drop_frac,
+                   min_rise=reps.min_rise_deg, min_peak=reps.min_peak_hip_deg,
+                   max_knee_at_top_deg=reps.max_knee_at_top_deg, start_top_min=reps.start_top_min_hip_deg,
+                   top_band=reps.top_band_deg, bottom_band_frac=reps.bottom_band_frac,
+                   reset_gap_s=reps.reset_gap_s, phase_speed_per_s=reps.phase_speed_deg_s)
 
 
 @dataclass(frozen=True)
@@ -50,8 +82,8 @@ class _Pending:
 class Segmenter:
     """Feed ``step(i, t_s, hip_deg, knee_deg)`` per frame; collect closed reps from ``step``/``finish``."""
 
-    def __init__(self, cfg: dict[str, Any]) -> None:
-        self.cfg = cfg
+    def __init__(self, cfg: SegmenterConfig | Reps) -> None:
+        self.cfg = cfg if isinstance(cfg, SegmenterConfig) else SegmenterConfig.from_reps(cfg)
         self.state = "unknown"
         self.set_min = np.inf
         self.set_max = -np.inf
@@ -65,15 +97,21 @@ class Segmenter:
         self.ignored = 0
         self._recent: deque[tuple[float, float]] = deque()
 
+    def reconfigure(self, cfg: SegmenterConfig) -> None:
+        """New thresholds from the next frame on, keeping the state (same signal and unit)."""
+        if cfg.signal != self.cfg.signal:
+            raise ValueError("a segmenter's signal cannot change: start a new one")
+        self.cfg = cfg
+
     # thresholds relative to the set's range, with floors -------------------------------
     def _range(self) -> float:
         return float(self.set_max - self.set_min) if np.isfinite(self.set_max - self.set_min) else 0.0
 
     def enter_deg(self) -> float:
-        return max(self.cfg["enter_rise_deg"], self.cfg["enter_rise_frac"] * self._range())
+        return max(self.cfg.enter_rise, self.cfg.enter_rise_frac * self._range())
 
     def exit_deg(self) -> float:
-        return max(self.cfg["exit_drop_deg"], self.cfg["exit_drop_frac"] * self._range())
+        return max(self.cfg.exit_drop, self.cfg.exit_drop_frac * self._range())
 
     # -------------------------------------------------------------------------------------
     def step(self, i: int, t_s: float, hip: float, knee: float) -> tuple[str, list[RepWindow], RepWindow | None]:
@@ -81,18 +119,18 @@ class Segmenter:
         closed: list[RepWindow] = []
         decided: RepWindow | None = None
         if not np.isfinite(hip):
-            if t_s - self.last_valid_t > self.cfg["reset_gap_s"] and self.state != "unknown":
+            if t_s - self.last_valid_t > self.cfg.reset_gap_s and self.state != "unknown":
                 closed.extend(self._abandon())
-            return ("unknown" if self.state == "unknown" else self._phase(t_s, hip)), closed, None
-        if t_s - self.last_valid_t > self.cfg["reset_gap_s"] and self.state != "unknown":
+            return (Phase.UNKNOWN if self.state == "unknown" else self._phase(t_s, hip)), closed, None
+        if t_s - self.last_valid_t > self.cfg.reset_gap_s and self.state != "unknown":
             closed.extend(self._abandon())
         self.last_valid_t, self.last_valid_i = t_s, i
         self.set_min = min(self.set_min, hip)
         self.set_max = max(self.set_max, hip)
-        knee_bent = np.isfinite(knee) and knee <= self.cfg["max_knee_at_top_deg"]
+        knee_bent = np.isfinite(knee) and knee <= self.cfg.max_knee_at_top_deg
 
         if self.state == "unknown":
-            if hip >= self.cfg["start_top_min_hip_deg"] and knee_bent:
+            if hip >= self.cfg.start_top_min and knee_bent:
                 self.pending = _Pending(i, np.nan, i, hip, knee, opened_at_top=True)
                 self.state = "up"
             else:
@@ -119,13 +157,13 @@ class Segmenter:
 
     def _decide(self, p: _Pending) -> RepWindow | None:
         cfg = self.cfg
-        knee_ok = np.isfinite(p.peak_knee) and p.peak_knee <= cfg["max_knee_at_top_deg"]
+        knee_ok = np.isfinite(p.peak_knee) and p.peak_knee <= cfg.max_knee_at_top_deg
         rise = np.inf if p.opened_at_top else p.peak_hip - p.start_hip
         if not knee_ok:
             p.decided = None  # straight legs at the "top": set-up movement, not a rep
             self.ignored += 1
             return None
-        p.decided = bool(rise >= cfg["min_rise_deg"] and p.peak_hip >= cfg["min_peak_hip_deg"])
+        p.decided = bool(rise >= cfg.min_rise and p.peak_hip >= cfg.min_peak)
         if p.decided:
             self.count += 1
         else:
@@ -156,7 +194,7 @@ class Segmenter:
         if self.state == "down" and p is not None and p.decided is not None:
             # Ended mid-descent (a cut or truncated clip): the descent's length is unknown.
             base = p.start_hip if np.isfinite(p.start_hip) else self.set_min
-            reached = self.bot_hip <= base + self.cfg["bottom_band_frac"] * (p.peak_hip - base)
+            reached = self.bot_hip <= base + self.cfg.bottom_band_frac * (p.peak_hip - base)
             out.append(self._close(self.bot_i, closed_at_top=not reached))
         elif self.state == "up" and p is not None and not p.opened_at_top:
             if self._decide(p) is not None:
@@ -174,13 +212,13 @@ class Segmenter:
         vel = 0.0
         if len(self._recent) >= 2 and self._recent[-1][0] > self._recent[0][0]:
             vel = (self._recent[-1][1] - self._recent[0][1]) / (self._recent[-1][0] - self._recent[0][0])
-        speed = self.cfg["phase_speed_deg_s"]
+        speed = self.cfg.phase_speed_per_s
         if self.state == "unknown":
-            return "setup"
+            return Phase.SETUP
         if self.state == "bottom":
-            return "bottom" if vel < speed else "concentric"
+            return Phase.BOTTOM if vel < speed else Phase.CONCENTRIC
         if self.state == "up":
             p = self.pending
-            near_peak = p is not None and hip >= p.peak_hip - self.cfg["top_band_deg"]
-            return "top" if near_peak and vel < speed else "concentric"
-        return "eccentric" if vel < -speed else "bottom"
+            near_peak = p is not None and hip >= p.peak_hip - self.cfg.top_band
+            return Phase.TOP if near_peak and vel < speed else Phase.CONCENTRIC
+        return Phase.ECCENTRIC if vel < -speed else Phase.BOTTOM

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from formcheck.core.report import FrameResult, SetReport
+from formcheck.core.stats import count_by_side
+from formcheck.core.vocab import Severity
 from formcheck.core.view import shown_angles
 
 
@@ -17,14 +19,15 @@ def replay(report: SetReport, targets_deg: dict[str, float], cue_s: float) -> It
     table = report.frames_table
     t = table["t_s"]
     tops = sorted(report.reps, key=lambda r: r.top_frame)
-    cue_events = sorted(((f.t_s, f.cue) for r in report.reps for f in r.faults if f.severity == "fault"))
+    cue_events = sorted(((f.t_s, f.cue) for r in report.reps for f in r.faults if f.severity == Severity.FAULT))
     keys = [k for k in shown_angles(report.view) if k in table]
     k = 0
     counts: dict[str, int] = {}
     for i in range(t.size):
-        while k < len(tops) and tops[k].top_frame <= i:
-            counts[tops[k].side] = counts.get(tops[k].side, 0) + 1
-            k += 1
+        if k < len(tops) and tops[k].top_frame <= i:
+            while k < len(tops) and tops[k].top_frame <= i:
+                k += 1
+            counts = count_by_side(tops[:k])
         now = float(t[i])
         cues = tuple(dict.fromkeys(c for ts, c in cue_events if ts <= now < ts + cue_s))
         angles = {key: float(table[key][i]) for key in keys}

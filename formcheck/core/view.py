@@ -8,14 +8,15 @@ order and the depth (z) order of head and feet.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from formcheck.core.landmarks import SIDE_JOINTS
+from formcheck.core.stats import finite_median as _nanmedian
+from formcheck.core.vocab import END_ON_FAMILIES, Side, View, ViewFamily, code_words
 
-VIEWS = ("side_head_left", "side_head_right", "front", "back", "oblique")
+VIEWS: tuple[View, ...] = (View.SIDE_HEAD_LEFT, View.SIDE_HEAD_RIGHT, View.FRONT, View.BACK, View.OBLIQUE)
 # Real proportions: mean of shoulder and hip-joint widths over shoulder-to-hip length (~0.3/0.5 m).
 WIDTH_OVER_TORSO = 0.6
 # Torso axis steeper than this in the image = camera along the body (measured: side views 13-36,
@@ -24,38 +25,34 @@ FRONT_MIN_AXIS_DEG = 70.0
 
 
 def view_family(view: str) -> str:
-    return "side" if view.startswith("side") else view
+    """The family of a view (``side_head_left`` -> ``side``); a name it does not know is its own."""
+    if view.startswith(ViewFamily.SIDE):
+        return ViewFamily.SIDE
+    return ViewFamily(view) if view in ViewFamily._value2member_map_ else view
 
 
 # Measures a view cannot see are blanked (NaN) rather than shown wrong: hip level side-on,
 # the neck and elbows from the feet or the head.
 HIDDEN_MEASURES = {
-    "side": ("pelvis_deg",),
-    "front": ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
-    "back": ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
-    "oblique": ("shin_deg", "torso_deg"),
+    ViewFamily.SIDE: ("pelvis_deg",),
+    ViewFamily.FRONT: ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
+    ViewFamily.BACK: ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
+    ViewFamily.OBLIQUE: ("shin_deg", "torso_deg"),
 }
 
 
 @dataclass(frozen=True)
 class ViewEstimate:
-    view: str  # one of VIEWS, or "unknown"
+    view: View
     yaw_deg: float  # 0 = side-on, 90 = camera along the body axis
     confidence: float  # 0..1
     head_left: bool | None
 
 
-def _nanmedian(x: np.ndarray) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        v = np.nanmedian(x) if np.size(x) else np.nan
-    return float(v)
-
-
 def estimate_view(px: np.ndarray, depth: np.ndarray | None, *, side_max_yaw_deg: float,
                   front_min_yaw_deg: float) -> ViewEstimate:
     """Classify the view from (T, 33, 2) pixel landmarks and optional (T, 33) depth (z)."""
-    L, R = SIDE_JOINTS["left"], SIDE_JOINTS["right"]
+    L, R = SIDE_JOINTS[Side.LEFT], SIDE_JOINTS[Side.RIGHT]
     sh_l, sh_r = px[:, L["shoulder"]], px[:, R["shoulder"]]
     hp_l, hp_r = px[:, L["hip"]], px[:, R["hip"]]
     width = (np.linalg.norm(sh_l - sh_r, axis=-1) + np.linalg.norm(hp_l - hp_r, axis=-1)) / 2
@@ -73,12 +70,12 @@ def estimate_view(px: np.ndarray, depth: np.ndarray | None, *, side_max_yaw_deg:
         yaw_per_frame = np.maximum(yaw_per_frame, front_min_yaw_deg + 1.0)
         yaw = max(yaw, front_min_yaw_deg + 1.0)
     if not np.isfinite(yaw):
-        return ViewEstimate("unknown", float("nan"), 0.0, None)
+        return ViewEstimate(View.UNKNOWN, float("nan"), 0.0, None)
     ok = np.isfinite(yaw_per_frame)
     if yaw < side_max_yaw_deg:
         head_dx = _nanmedian(sh_mid[:, 0] - hp_mid[:, 0])
         head_left = bool(head_dx < 0)
-        view = "side_head_left" if head_left else "side_head_right"
+        view = View.SIDE_HEAD_LEFT if head_left else View.SIDE_HEAD_RIGHT
         agree = np.mean(yaw_per_frame[ok] < side_max_yaw_deg)
         margin = (side_max_yaw_deg - yaw) / side_max_yaw_deg
     elif yaw > front_min_yaw_deg:
@@ -88,7 +85,7 @@ def estimate_view(px: np.ndarray, depth: np.ndarray | None, *, side_max_yaw_deg:
         margin = (yaw - front_min_yaw_deg) / (90 - front_min_yaw_deg)
     else:
         head_left = bool(_nanmedian(sh_mid[:, 0] - hp_mid[:, 0]) < 0)
-        view = "oblique"
+        view = View.OBLIQUE
         agree = np.mean((yaw_per_frame[ok] >= side_max_yaw_deg) & (yaw_per_frame[ok] <= front_min_yaw_deg))
         half = (front_min_yaw_deg - side_max_yaw_deg) / 2
         margin = 1 - abs(yaw - (side_max_yaw_deg + half)) / half
@@ -96,31 +93,31 @@ def estimate_view(px: np.ndarray, depth: np.ndarray | None, *, side_max_yaw_deg:
     return ViewEstimate(view, yaw, confidence, head_left)
 
 
-def _front_or_back(px: np.ndarray, depth: np.ndarray | None) -> str:
+def _front_or_back(px: np.ndarray, depth: np.ndarray | None) -> View:
     """Front = camera at the feet (feet nearer than the shoulders); back = behind the head."""
-    L, R = SIDE_JOINTS["left"], SIDE_JOINTS["right"]
+    L, R = SIDE_JOINTS[Side.LEFT], SIDE_JOINTS[Side.RIGHT]
     if depth is not None:
         feet = (depth[:, L["ankle"]] + depth[:, R["ankle"]]) / 2
         shoulders = (depth[:, L["shoulder"]] + depth[:, R["shoulder"]]) / 2
         d = _nanmedian(feet - shoulders)
         if np.isfinite(d) and d != 0:
-            return "front" if d < 0 else "back"
+            return View.FRONT if d < 0 else View.BACK
     # Fallback: the person's left appears on the image right when seen from the feet (supine).
     dx = _nanmedian(px[:, L["hip"], 0] - px[:, R["hip"], 0])
-    return "front" if dx > 0 else "back"
+    return View.FRONT if dx > 0 else View.BACK
 
 
 # The angles shown to the user (overlay, live) per view: only those the view judges well.
 # From the feet or at an oblique angle MediaPipe's hip and knee read 15-60 deg off (a true 90 deg
 # knee reads ~150 from the feet), and a wrong number on screen is worse than none.
 SHOWN_ANGLES = {
-    "side": ("hip_deg", "knee_deg", "neck_deg"),
+    ViewFamily.SIDE: ("hip_deg", "knee_deg", "neck_deg"),
     # none from the feet or the head: the angles point at the camera and MediaPipe's hip line does
     # not follow the pelvis there (profiles), so a number on screen would mislead
-    "front": (),
-    "back": (),
-    "oblique": (),
-    "unknown": ("hip_deg", "knee_deg"),
+    ViewFamily.FRONT: (),
+    ViewFamily.BACK: (),
+    ViewFamily.OBLIQUE: (),
+    ViewFamily.UNKNOWN: ("hip_deg", "knee_deg"),
 }
 
 
@@ -131,12 +128,12 @@ def shown_angles(view: str) -> tuple[str, ...]:
 # How to place the camera for each view family (for advice; no thresholds).
 _PLACEMENT = {
     # about 1 m high: a camera level with the bench sees the near arm, not a dropped head (README)
-    "side": "film side-on (camera about 1 m high so your head shows over your near arm, 2-3 m away, "
+    ViewFamily.SIDE: "film side-on (camera about 1 m high so your head shows over your near arm, 2-3 m away, "
             "whole body in frame)",
     # no shipped profile judges anything from here now; kept for profiles that enable hip level
     # (camera raised: from the floor the knees hide the pelvis at the top)
-    "front": "film from your feet (camera about 1.3 m high, 2 m away, centred on your hips)",
-    "back": "film from behind your head (camera about 2 m away, looking along your body)",
+    ViewFamily.FRONT: "film from your feet (camera about 1.3 m high, 2 m away, centred on your hips)",
+    ViewFamily.BACK: "film from behind your head (camera about 2 m away, looking along your body)",
 }
 
 
@@ -147,15 +144,15 @@ def camera_advice(view: str, judged_in: dict[str, list[str]]) -> tuple[str, ...]
     views that would actually add something are suggested, side-on first.
     """
     fam = view_family(view)
-    if fam == "unknown":
+    if fam == ViewFamily.UNKNOWN:
         return ("Keep the whole body in frame, side-on to the camera, in good light.",)
     missing = {code: fams for code, fams in judged_in.items() if fam not in fams and fams}
     advice = []
-    for other in ("side", "front", "back"):
+    for other in (ViewFamily.SIDE, *END_ON_FAMILIES):
         codes = [c for c, fams in missing.items() if other in fams]
         if other == fam or not codes:
             continue
-        what = ", ".join(c.replace("_", " ") for c in codes)
+        what = ", ".join(code_words(c) for c in codes)
         advice.append(f"To judge {what}: {_PLACEMENT[other]}.")
         missing = {c: f for c, f in missing.items() if c not in codes}
     return tuple(advice)

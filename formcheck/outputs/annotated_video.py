@@ -13,7 +13,6 @@ import numpy as np
 from formcheck.core.errors import VideoError
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.draw.overlay import clip_box, draw_overlay, draw_summary_card, plan_layout
-from formcheck.core.profile import load_profile
 from formcheck.core.report import SetReport
 from formcheck.core.timeline import replay
 from formcheck.adapters.video import VideoWriter, ffmpeg_available, open_video
@@ -26,12 +25,10 @@ def annotated_suffix() -> str:
     return ".mp4" if ffmpeg_available() else ".webm"
 
 
-def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path,
-                    *, profile_path: Path | None = None) -> Path:
+def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path) -> Path:
     """Write the annotated video to ``out_path`` (suffix adjusted to what can be encoded)."""
     out_path = Path(out_path).with_suffix(annotated_suffix())
-    profile = load_profile(report.exercise, profile_path)
-    results = replay(report, profile.targets_deg(), profile.reps["live_cue_s"])
+    results = replay(report, report.targets_deg(), report.cue_s)
     n = len(series)
     fps = (n - 1) / (series.t_s[-1] - series.t_s[0]) if n > 1 and series.t_s[-1] > series.t_s[0] else 30.0
     with open_video(video_path) as video:

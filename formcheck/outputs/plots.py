@@ -13,9 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.core.atomic import atomic_open
 from formcheck.core.errors import InputError
 from formcheck.core.report import Fault, SetReport
 from formcheck.core.view import view_family
+from formcheck.core.vocab import END_ON_FAMILIES, Side, ViewFamily
 
 __all__ = ["plot_angles", "plotted_series", "PLOT_SIZE_IN", "PLOT_DPI"]
 
@@ -37,7 +39,7 @@ _SERIES_STYLE = {  # column: (label, colour)
     "neck_deg": ("neck", "#7b3fb5"),
     "pelvis_deg": ("pelvis tilt", "#8d6e63"),
 }
-_SIDE_SHORT = {"left": "L", "right": "R", "both": "both"}
+_SIDE_SHORT = {Side.LEFT: "L", Side.RIGHT: "R", Side.BOTH: "both"}
 _TARGET_COLOUR = "#2e7d32"
 _FAULT_COLOUR = "#c0392b"
 _WARN_COLOUR = "#e67e22"
@@ -105,7 +107,7 @@ def plotted_series(report: SetReport) -> tuple[dict[str, np.ndarray | None], np.
     table = report.frames_table or {}
     n = np.asarray(table.get("t_s", ()), dtype=np.float64).size
     lift = _column(table, "hip_lift_sw", n)
-    if view_family(report.view) in ("front", "back") and lift is not None:
+    if view_family(report.view) in END_ON_FAMILIES and lift is not None:
         return {name: None for name in _SERIES_STYLE}, lift
     return {name: _column(table, name, n) for name in _SERIES_STYLE}, None
 
@@ -150,7 +152,7 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
 
     # Title: source, exercise, view, rep count.
     by_side = report.reps_by_side
-    side_text = ", ".join(f"{_SIDE_SHORT.get(k, k)} {v}" for k, v in sorted(by_side.items()) if k != "both")
+    side_text = ", ".join(f"{_SIDE_SHORT.get(k, k)} {v}" for k, v in sorted(by_side.items()) if k != Side.BOTH)
     count = f"{report.rep_count} rep{'s' if report.rep_count != 1 else ''}" + (f" ({side_text})" if side_text else "")
     if report.partials:
         count += f", {len(report.partials)} partial"
@@ -185,7 +187,7 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
         label, colour = _SERIES_STYLE[c]
         ax_low.plot(t, cols[c], color=colour, lw=2.0, label=label)
     if edge_on:
-        ax_low.text(0.5, 0.5, f"Seen from the {'feet' if view_family(report.view) == 'front' else 'head'}: "
+        ax_low.text(0.5, 0.5, f"Seen from the {'feet' if view_family(report.view) == ViewFamily.FRONT else 'head'}: "
                     "reps are counted, angles are not judged.\nFilm side-on to judge them (see the report).",
                     transform=ax_low.transAxes, ha="center", va="center", fontsize=15, color="#555555")
         ax_low.set_yticks([])
@@ -278,13 +280,6 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
                    ncol=min(len(handles), 8))
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with open(tmp, "wb") as fh:
-            fig.savefig(fh, format="png", dpi=PLOT_DPI)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_open(path, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=PLOT_DPI)
     return path

@@ -5,11 +5,7 @@ from __future__ import annotations
 import math
 
 from formcheck.core.report import SetReport
-
-_VIEW_NAMES = {
-    "side_head_left": "side-on, head to the left", "side_head_right": "side-on, head to the right",
-    "front": "from the feet", "back": "from behind the head", "oblique": "oblique", "unknown": "unknown",
-}
+from formcheck.core.vocab import VIEW_WORDS, Severity
 
 
 def _num(v: float, fmt: str = "{:.0f}") -> str:
@@ -17,10 +13,10 @@ def _num(v: float, fmt: str = "{:.0f}") -> str:
 
 
 def format_summary(report: SetReport) -> str:
-    title = report.exercise.replace("-", " ")
+    title = report.exercise.replace("-", " ")  # as Exercise.words, for any name a report may carry
     how = "recognised" if report.exercise_source == "auto" else "as given"
     lines = [
-        f"{report.source or 'set'}: {title} ({how}), camera {_VIEW_NAMES.get(report.view, report.view)}",
+        f"{report.source or 'set'}: {title} ({how}), camera {VIEW_WORDS.get(report.view, report.view)}",
     ]
     by_side = report.reps_by_side
     sides = ", ".join(f"{k} {v}" for k, v in sorted(by_side.items())) if by_side else "none"
@@ -31,7 +27,7 @@ def format_summary(report: SetReport) -> str:
         lines.append(f"{'rep':>3}  {'side':<5} {'top s':>6} {'hip':>5} {'knee':>5} {'hold s':>6} "
                      f"{'up s':>5} {'down s':>6}  faults")
         for r in report.reps:
-            faults = "; ".join(f"{f.code}{' (warn)' if f.severity == 'warn' else ''}" for f in r.faults) or "ok"
+            faults = "; ".join(f"{f.code}{' (warn)' if f.severity == Severity.WARN else ''}" for f in r.faults) or "ok"
             lines.append(
                 f"{r.index:>3}  {r.side:<5} {_num(r.top_s, '{:.1f}'):>6} {_num(r.peak_hip_extension_deg):>5} "
                 f"{_num(r.knee_at_top_deg):>5} {_num(r.hold_s, '{:.1f}'):>6} {_num(r.concentric_s, '{:.1f}'):>5} "
