@@ -15,6 +15,7 @@ import pytest
 
 from formcheck.core.analyzer import Analyzer, analyze_series
 from formcheck.core.landmarks import LandmarkSeries
+from formcheck.core.vocab import Exercise
 from formcheck.synth.camera import Camera
 from formcheck.synth.landmarks import synth_series
 from formcheck.synth.motion import MotionParams, simulate
@@ -65,7 +66,7 @@ FAULT_CASES = [
 @pytest.mark.parametrize("name, view, params, expected", FAULT_CASES, ids=[c[0] for c in FAULT_CASES])
 def test_each_fault_detected_when_injected_and_only_then(name, view, params, expected):
     m, s = series_for(view, noise_px=1.0, seed=1, **params)
-    report = analyze_series(s, exercise=params.get("exercise", "single_leg_hip_thrust").replace("_", "-"))
+    report = analyze_series(s, exercise=Exercise.parse(params.get("exercise", "single_leg_hip_thrust")))
     assert report.rep_count == m.rep_count
     found = codes(report)
     if expected is None:
@@ -234,7 +235,7 @@ def test_reps_from_the_feet_or_head_count_on_the_image_lift_alone(view, exercise
     is edge-on); the reps must still be exact: they are counted on the hips' image lift."""
     m, s = series_for(view, noise_px=1.0, seed=3, exercise=exercise)
     image_only = LandmarkSeries(s.t_s, s.image, s.image_size, None, "image-only")
-    report = analyze_series(image_only, exercise=exercise.replace("_", "-"))
+    report = analyze_series(image_only, exercise=Exercise.parse(exercise))
     assert report.rep_count == m.rep_count
     for found, true in zip(report.reps, m.reps):
         assert true.top_start_s - 0.3 <= found.top_s <= true.top_end_s + 0.3
@@ -255,7 +256,7 @@ def test_live_frame_by_frame_matches_offline(params):
     params = dict(params)
     noise = params.pop("noise_px", 0.5)
     view = params.pop("view", "side_left")
-    exercise = params.get("exercise", "single_leg_hip_thrust").replace("_", "-")
+    exercise = Exercise.parse(params.get("exercise", "single_leg_hip_thrust"))
     m, s = series_for(view, noise_px=noise, **params)
     offline = analyze_series(s, exercise=exercise)
     an = Analyzer(s.image_size, exercise=exercise, source="live")

@@ -9,7 +9,6 @@ others were analysed. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +18,7 @@ from formcheck.adapters.stdio import route_native_stderr
 from formcheck.cli import signals
 from formcheck.cli.batch import plan_inputs, run_one
 from formcheck.core.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, ConfigError, FormcheckError
+from formcheck.cli.choices import ExerciseChoice, SideChoice
 from formcheck.cli.live import live
 from formcheck.core.profile import EXERCISES
 from formcheck.cli.render import render
@@ -26,20 +26,6 @@ from formcheck.cli.serve import serve, users_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Exercise form checker for the hip thrust family.")
-
-
-class ExerciseChoice(str, Enum):
-    auto = "auto"
-    single_leg_hip_thrust = "single-leg-hip-thrust"
-    hip_thrust = "hip-thrust"
-    glute_bridge = "glute-bridge"
-    single_leg_glute_bridge = "single-leg-glute-bridge"
-
-
-class SideChoice(str, Enum):
-    auto = "auto"
-    left = "left"
-    right = "right"
 
 
 def _fail(exc: FormcheckError) -> "typer.Exit":

@@ -7,25 +7,13 @@ happen inside the function so ``formcheck --help`` stays fast. Runs on its own t
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-
-class LiveExercise(str, Enum):
-    auto = "auto"
-    single_leg_hip_thrust = "single-leg-hip-thrust"
-    hip_thrust = "hip-thrust"
-    glute_bridge = "glute-bridge"
-    single_leg_glute_bridge = "single-leg-glute-bridge"
-
-
-class LiveSide(str, Enum):
-    auto = "auto"
-    left = "left"
-    right = "right"
+from formcheck.cli.choices import ExerciseChoice as LiveExercise
+from formcheck.cli.choices import SideChoice as LiveSide
 
 
 def live(

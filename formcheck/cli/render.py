@@ -14,35 +14,10 @@ from typing import List, Optional
 
 import typer
 
+from formcheck.cli.choices import RenderExercise, RenderSide, RenderVariation, RenderView
 from formcheck.core.errors import ConfigError, FormcheckError, OutputError
 from formcheck.outputs.places import check_output_dir, describe_write_error, says_disk_full
-
-
-class RenderExercise(str, Enum):
-    single_leg_hip_thrust = "single-leg-hip-thrust"
-    hip_thrust = "hip-thrust"
-    glute_bridge = "glute-bridge"
-    single_leg_glute_bridge = "single-leg-glute-bridge"
-
-
-class RenderVariation(str, Enum):
-    default = "default"
-    single_leg = "single-leg"
-    two_leg = "two-leg"
-    two_up_one_down = "two-up-one-down"
-
-
-class RenderSide(str, Enum):
-    left = "left"
-    right = "right"
-
-
-class RenderView(str, Enum):
-    side_left = "side_left"
-    side_right = "side_right"
-    front = "front"
-    back = "back"
-    oblique = "oblique"
+from formcheck.core.vocab import Exercise, Variation
 
 
 class RenderSetup(str, Enum):
@@ -175,8 +150,8 @@ def render(
 
         if yaw is not None and view != RenderView.oblique:
             raise ConfigError("--yaw needs --view oblique (use --yaw-offset to turn a named view a little)")
-        ex = exercise.value.replace("-", "_")
-        var = None if variation == RenderVariation.default else variation.value.replace("-", "_")
+        ex = Exercise(exercise.value).ident
+        var = None if variation == RenderVariation.default else Variation(variation.name).value
         try:
             params = MotionParams(
                 exercise=ex, variation=var, working_side=side.value, reps=reps, switch_side_after=switch_side_after,

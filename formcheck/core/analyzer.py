@@ -17,19 +17,19 @@ import numpy as np
 
 from formcheck.core import exercise as exercise_mod
 from formcheck.core.errors import ConfigError, NoPersonError
-from formcheck.core.faults import RepSignal, assessable, judge_rep, rep_timing, unmeasured
+from formcheck.core.faults import assessable, judge_rep, rep_timing, unmeasured
 from formcheck.core.kinematics import LegTracker
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.measures import SMOOTHED, measure_table
 from formcheck.core.profile import EXERCISES, Profile, load_profile
 from formcheck.core.report import FrameResult, Rep, SetReport
-from formcheck.core.reps import RepWindow, Segmenter, SegmenterConfig
+from formcheck.core.reps import RepWindow, Segmenter
+from formcheck.core.signals import refine_peak, rep_signal, reps_config, spike_min
 from formcheck.core.smoothing import OneEuroFilter, smooth_offline
 from formcheck.core.stats import count_by_side, finite_median
 from formcheck.core.view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
-from formcheck.core.vocab import (AUTO, Severity, DEFAULT_EXERCISE, END_ON_FAMILIES, LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, PARTIAL,
-                                  RIGHT_ANKLE, RIGHT_KNEE, SIDE_CHOICES, SIDE_OF_INDEX, FaultCode, Side, View,
-                                  ViewFamily)
+from formcheck.core.vocab import (AUTO, DEFAULT_EXERCISE, LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, PARTIAL, RIGHT_ANKLE, RIGHT_KNEE,
+                                  SIDE_CHOICES, SIDE_OF_INDEX, FaultCode, Severity, Side, View, ViewFamily)
 
 SIDES = SIDE_CHOICES
 LIVE_VIEW_EVERY = 15  # frames between live view re-estimates
@@ -175,8 +175,8 @@ class Analyzer:
         t_arr = np.asarray(self._t)
         starts = [w.start_frame for w in ([decided] if decided else []) + closed]
         m = self._resmoothed(lv, t_arr, max(0, min(starts) - LIVE_RESMOOTH_MARGIN))
-        decided = _refine(decided, m, signal)
-        closed = [_refine(w, m, signal) for w in closed]
+        decided = refine_peak(decided, m, signal)
+        closed = [refine_peak(w, m, signal) for w in closed]
         if decided is not None and self.exercise_arg == AUTO:
             self._reclassify_live(lv, m, decided)
         codes, _ = assessable(self.profile, lv.view.view)
@@ -209,7 +209,7 @@ class Analyzer:
         smc = self.profile.smoothing
         for k in SMOOTHED:
             m[k][a:] = smooth_offline(t_arr[a:], np.asarray(lv.raw[k][a:]), sigma_s=smc.offline_sigma_s,
-                                      max_gap_s=smc.max_gap_s, spike_min_deg=_spike_min(self.profile, k))
+                                      max_gap_s=smc.max_gap_s, spike_min_deg=spike_min(self.profile, k))
         return m
 
     def _frame_result(self, lv: _Live, i: int, t_s: float, image: np.ndarray, sm: np.ndarray,
@@ -333,7 +333,7 @@ class Analyzer:
         sm = profile.smoothing
         for k in SMOOTHED:
             m[k] = smooth_offline(t, m[k], sigma_s=sm.offline_sigma_s, max_gap_s=sm.max_gap_s,
-                                  spike_min_deg=_spike_min(profile, k))
+                                  spike_min_deg=spike_min(profile, k))
         return m
 
     def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],
@@ -472,58 +472,6 @@ def initial_profile(exercise: str, profile_path: str | Path | None = None) -> Pr
     return load_profile(DEFAULT_EXERCISE if exercise == AUTO else exercise, profile_path)
 
 
-def _refine(win: RepWindow | None, m: dict[str, np.ndarray], signal: str) -> RepWindow | None:
-    """The rep window's peak re-read from the zero-phase-smoothed rep signal."""
-    if win is None:
-        return None
-    x = m[signal][win.start_frame:win.end_frame + 1]
-    if not np.isfinite(x).any():
-        return win
-    k = win.start_frame + int(np.nanargmax(x))
-    return replace(win, peak_frame=k, peak_hip_deg=float(m[signal][k]), knee_at_peak_deg=float(m["knee_deg"][k]))
-
-
-def _lifts(profile: Profile, view: str) -> bool:
-    """Whether reps in this view are segmented on the hip's image lift (see ``[lift]``)."""
-    return view_family(view) in END_ON_FAMILIES and profile.lift.enabled
-
-
-def reps_config(profile: Profile, view: str) -> SegmenterConfig:
-    """The segmenter's settings for this view, in the unit of its rep signal (``signal``).
-
-    From the feet or the head the knee check is looser, and with ``[lift]`` enabled the
-    thresholds are the lift's (shoulder widths). The lift's level depends on the camera height,
-    so it has no absolute floor: any top may count as a rep and no single frame is known to be
-    a top.
-    """
-    cfg = SegmenterConfig.from_reps(profile.reps)
-    if view_family(view) in END_ON_FAMILIES:
-        cfg = replace(cfg, max_knee_at_top_deg=profile.reps.front_max_knee_at_top_deg)
-    if _lifts(profile, view):
-        lf = profile.lift
-        cfg = replace(cfg, signal="hip_lift_sw", enter_rise=lf.enter_rise_sw, exit_drop=lf.exit_drop_sw,
-                      min_rise=lf.min_rise_sw, top_band=lf.top_band_sw, phase_speed_per_s=lf.phase_speed_sw_s,
-                      min_peak=-np.inf, start_top_min=np.inf)
-    return cfg
-
-
-def rep_signal(profile: Profile, view: str) -> RepSignal:
-    """The measure reps are segmented and timed on in this view, with its bands."""
-    if _lifts(profile, view):
-        lf = profile.lift
-        return RepSignal("hip_lift_sw", lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac)
-    return RepSignal.hip(profile)
-
-
-def _spike_min(profile: Profile, measure: str) -> float:
-    """The offline spike filter's minimum jump, in the measure's unit."""
-    if measure == "shoulder_up_tl":
-        return profile.smoothing.spike_min_tl
-    if measure == "hip_lift_sw":
-        return profile.lift.spike_min_sw
-    return profile.smoothing.spike_min_deg
-
-
 def _working_side(reps: list[Rep]) -> str:
     sides = {r.side for r in reps}
     if not sides:
@@ -542,7 +490,7 @@ def analyze_series(series: LandmarkSeries, *, exercise: str = AUTO, side: str = 
     return an.finish()
 
 
-__all__ = ["Analyzer", "analyze_series"]
+__all__ = ["Analyzer", "analyze_series", "initial_profile", "rep_signal", "reps_config"]
 
 
 def _cue_severity(cues: list[tuple[float, str, str]]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ hips have clearly left the top; it is closed (its end known) when the next botto
 
 The signal is the hip extension in degrees side-on; from the feet or the head it is the hips'
 image lift in shoulder widths. ``SegmenterConfig`` holds the thresholds in the signal's own unit
-(``analyzer.reps_config`` fills it from ``[reps]`` or ``[lift]``), and ``peak_hip_deg`` is in
+(``signals.reps_config`` fills it from ``[reps]`` or ``[lift]``), and ``peak_hip_deg`` is in
 the unit of whichever signal is fed.
 """
 

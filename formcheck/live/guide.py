@@ -12,6 +12,8 @@ from typing import Iterable
 
 import numpy as np
 
+from formcheck.core.vocab import LEFT_ANKLE, LEFT_EAR, LEFT_FOOT, LEFT_HEEL, NOSE, RIGHT_ANKLE, RIGHT_EAR, RIGHT_FOOT, RIGHT_HEEL
+
 # -- set-up guidance: display checks shown before the first rep (not form thresholds) ---------
 # A head or foot landmark is "seen" with at least this MediaPipe visibility ...
 GUIDE_MIN_VISIBILITY = 0.5
@@ -31,8 +33,8 @@ GUIDE_MAX_BODY_FRAC = 0.95
 GUIDE_WINDOW_S = 1.0
 GUIDE_SHOW_FRAC = 0.6
 
-HEAD = (0, 7, 8)  # nose, ears
-FEET = (27, 28, 29, 30, 31, 32)  # ankles, heels, toes
+HEAD = (NOSE, LEFT_EAR, RIGHT_EAR)
+FEET = (LEFT_ANKLE, RIGHT_ANKLE, LEFT_HEEL, RIGHT_HEEL, LEFT_FOOT, RIGHT_FOOT)  # ankles, heels, toes
 
 ISSUE_TEXT = {
     "no_person": "Step into view: whole body side-on to the camera, 2-3 m away.",

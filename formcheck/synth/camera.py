@@ -27,18 +27,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-VIEWS = ("side_left", "side_right", "front", "back", "oblique")
-_VIEW_YAW = {"front": 0.0, "side_left": 90.0, "back": 180.0, "side_right": -90.0, "oblique": 45.0}
+from formcheck.core.vocab import CameraView
+
+#: The camera placements (``side_left``: head on the image's left; the analyzer calls that view
+#: ``side_head_left``, see ``vocab.CAMERA_VIEW_SHOWS``).
+VIEWS = tuple(v.value for v in CameraView)
+_VIEW_YAW = {CameraView.FRONT: 0.0, CameraView.SIDE_LEFT: 90.0, CameraView.BACK: 180.0, CameraView.SIDE_RIGHT: -90.0,
+             CameraView.OBLIQUE: 45.0}
 # Default camera height above the look-at target: level for side views (2D angles in the
 # sagittal plane are then undistorted), raised for the others so the hips show over the knees.
-_VIEW_RAISE_M = {"side_left": 0.0, "side_right": 0.0, "oblique": 0.35, "front": 0.6, "back": 0.6}
+_VIEW_RAISE_M = {CameraView.SIDE_LEFT: 0.0, CameraView.SIDE_RIGHT: 0.0, CameraView.OBLIQUE: 0.35,
+                 CameraView.FRONT: 0.6, CameraView.BACK: 0.6}
 
 
 @dataclass(frozen=True)
 class Camera:
     """A pinhole camera. ``None`` fields are resolved by :meth:`fit` (or view defaults)."""
 
-    view: str = "side_left"
+    view: str = CameraView.SIDE_LEFT.value
     yaw_deg: float | None = None      # azimuth; None = the view's (only "oblique" accepts any)
     yaw_offset_deg: float = 0.0       # small deliberate misalignment added to any view
     height_m: float | None = None     # camera above the floor; None = target height + view raise
@@ -55,7 +61,7 @@ class Camera:
         if self.view not in VIEWS:
             raise ValueError(f"view must be one of {VIEWS}, got {self.view!r}")
         if self.yaw_deg is not None:
-            if self.view != "oblique":
+            if self.view != CameraView.OBLIQUE:
                 raise ValueError(f"yaw_deg applies to view='oblique' only (got view={self.view!r}); "
                                  "use yaw_offset_deg for a slightly misaligned named view")
             _num("yaw_deg", self.yaw_deg, -180.0, 180.0)

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from formcheck.core.vocab import (
+    LEFT_ANKLE, LEFT_EAR, LEFT_ELBOW, LEFT_EYE, LEFT_FOOT, LEFT_HEEL, LEFT_HIP, LEFT_INDEX, LEFT_KNEE,
+    LEFT_PINKY, LEFT_SHOULDER, LEFT_THUMB, LEFT_WRIST, MOUTH_LEFT, MOUTH_RIGHT, NOSE, RIGHT_ANKLE,
+    RIGHT_EAR, RIGHT_ELBOW, RIGHT_EYE, RIGHT_FOOT, RIGHT_HEEL, RIGHT_HIP, RIGHT_INDEX, RIGHT_KNEE,
+    RIGHT_PINKY, RIGHT_SHOULDER, RIGHT_THUMB, RIGHT_WRIST
+)
+
 # BlazePose indices (odd = the person's left).
-NOSE = 0
-L_EYE, R_EYE = 2, 5
-L_EAR, R_EAR, MOUTH_L, MOUTH_R = 7, 8, 9, 10
-L_SH, R_SH, L_EL, R_EL, L_WR, R_WR = 11, 12, 13, 14, 15, 16
-L_PINKY, R_PINKY, L_INDEX, R_INDEX, L_THUMB, R_THUMB = 17, 18, 19, 20, 21, 22
-L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANK, R_ANK = 23, 24, 25, 26, 27, 28
-L_HEEL, R_HEEL, L_FOOT, R_FOOT = 29, 30, 31, 32
 
 CONE, ELLIPSOID = 0, 1
 
@@ -132,28 +132,28 @@ def person_primitives(J: np.ndarray, scale: float = 1.0, outfit: Outfit | None =
     P: list[Prim] = []
 
     # -- torso frame ------------------------------------------------------------------
-    msh = 0.5 * (J[L_SH] + J[R_SH])
-    mhp = 0.5 * (J[L_HIP] + J[R_HIP])
+    msh = 0.5 * (J[LEFT_SHOULDER] + J[RIGHT_SHOULDER])
+    mhp = 0.5 * (J[LEFT_HIP] + J[RIGHT_HIP])
     ax = _unit(msh - mhp)                          # hips -> shoulders
-    lat = _ortho(J[R_SH] - J[L_SH], ax)            # person's left -> right
+    lat = _ortho(J[RIGHT_SHOULDER] - J[LEFT_SHOULDER], ax)            # person's left -> right
     fwd = np.cross(ax, lat)                        # anterior (chest side)
     tl = float(np.linalg.norm(msh - mhp))
-    hl = _ortho(J[R_HIP] - J[L_HIP], ax)           # pelvis lateral (tilts with a dropped hip)
+    hl = _ortho(J[RIGHT_HIP] - J[LEFT_HIP], ax)           # pelvis lateral (tilts with a dropped hip)
     hf = np.cross(ax, hl)
 
     P.append(_ell(msh - 0.27 * tl * ax + 0.005 * fwd, ax, lat, fwd, (0.17, 0.165, 0.112), shirt, sc))   # chest
     P.append(_ell(msh - 0.45 * tl * ax + 0.0 * fwd, ax, lat, fwd, (0.16, 0.152, 0.104), shirt, sc))    # waist
     P.append(_ell(msh - 0.64 * tl * ax + 0.0 * fwd, ax, lat, fwd, (0.16, 0.148, 0.1), shirt, sc))      # belly
     P.append(_ell(mhp + 0.06 * tl * ax - 0.01 * hf, ax, hl, hf, (0.12, 0.17, 0.105), bottoms, sc))     # pelvis
-    P.append(_cone(J[L_SH] - 0.02 * sc * ax, J[R_SH] - 0.02 * sc * ax, 0.06, 0.06, shirt, sc))         # shoulders
-    for s in (L_SH, R_SH):
+    P.append(_cone(J[LEFT_SHOULDER] - 0.02 * sc * ax, J[RIGHT_SHOULDER] - 0.02 * sc * ax, 0.06, 0.06, shirt, sc))         # shoulders
+    for s in (LEFT_SHOULDER, RIGHT_SHOULDER):
         P.append(_cone(J[s], J[s], 0.058, 0.058, shirt if o.sleeves > 0 else skin, sc))               # deltoid
 
     # -- head frame -------------------------------------------------------------------
-    ear = 0.5 * (J[L_EAR] + J[R_EAR])
-    hlat = _unit(J[R_EAR] - J[L_EAR])
-    eye = 0.5 * (J[L_EYE] + J[R_EYE])
-    mouth = 0.5 * (J[MOUTH_L] + J[MOUTH_R])
+    ear = 0.5 * (J[LEFT_EAR] + J[RIGHT_EAR])
+    hlat = _unit(J[RIGHT_EAR] - J[LEFT_EAR])
+    eye = 0.5 * (J[LEFT_EYE] + J[RIGHT_EYE])
+    mouth = 0.5 * (J[MOUTH_LEFT] + J[MOUTH_RIGHT])
     # eyes sit 0.03 above the ear line and the mouth 0.045 below it (motion.py's face layout):
     # this mix of the two cancels the vertical part and leaves the face direction.
     hfw = _ortho(0.045 * (eye - ear) + 0.03 * (mouth - ear), hlat)
@@ -181,8 +181,8 @@ def person_primitives(J: np.ndarray, scale: float = 1.0, outfit: Outfit | None =
     P.append(_ell(hp(0.093, -0.046, 0.0), hfw, hup, hlat, (0.012, 0.0075, 0.025), lips, sc))          # mouth
 
     # -- arms -------------------------------------------------------------------------
-    for s, e, w, ix, pk, th in ((L_SH, L_EL, L_WR, L_INDEX, L_PINKY, L_THUMB),
-                                (R_SH, R_EL, R_WR, R_INDEX, R_PINKY, R_THUMB)):
+    for s, e, w, ix, pk, th in ((LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_INDEX, LEFT_PINKY, LEFT_THUMB),
+                                (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_INDEX, RIGHT_PINKY, RIGHT_THUMB)):
         P.append(_cone(J[s], J[e], 0.05, 0.04, skin, sc))
         if o.sleeves > 0:
             P.append(_cone(J[s], J[s] + o.sleeves * (J[e] - J[s]), 0.06, 0.054, shirt, sc))
@@ -196,7 +196,7 @@ def person_primitives(J: np.ndarray, scale: float = 1.0, outfit: Outfit | None =
         P.append(_cone(J[w] + 0.02 * sc * across, J[th], 0.012, 0.009, skin, sc))                     # thumb
 
     # -- legs -------------------------------------------------------------------------
-    for h, k, a, heel, toe in ((L_HIP, L_KNEE, L_ANK, L_HEEL, L_FOOT), (R_HIP, R_KNEE, R_ANK, R_HEEL, R_FOOT)):
+    for h, k, a, heel, toe in ((LEFT_HIP, LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT), (RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT)):
         thigh_col = bottoms if o.legs > 0 else skin
         P.append(_cone(J[h], J[k], 0.088, 0.056, skin, sc))
         if o.legs > 0:
@@ -249,21 +249,21 @@ def standing_joints(pos_xz: tuple[float, float], facing_deg: float, t: float = 0
         return base + s * (fw * f + u * up + rt * r)
 
     ear_y = 1.62
-    J[L_EAR], J[R_EAR] = P(0.0, ear_y, -0.075), P(0.0, ear_y, 0.075)
+    J[LEFT_EAR], J[RIGHT_EAR] = P(0.0, ear_y, -0.075), P(0.0, ear_y, 0.075)
     J[NOSE] = P(0.105, ear_y - 0.01, 0.0)
     for i, (fw, u, rt) in {1: (0.085, 0.03, -0.018), 2: (0.082, 0.03, -0.032), 3: (0.075, 0.03, -0.046),
                            4: (0.085, 0.03, 0.018), 5: (0.082, 0.03, 0.032), 6: (0.075, 0.03, 0.046),
                            9: (0.092, -0.045, -0.025), 10: (0.092, -0.045, 0.025)}.items():
         J[i] = P(fw, ear_y + u, rt)
-    J[L_SH], J[R_SH] = P(0.0, 1.45, -0.18), P(0.0, 1.45, 0.18)
-    J[L_HIP], J[R_HIP] = P(0.0, 0.95, -0.095), P(0.0, 0.95, 0.095)
-    J[L_KNEE], J[R_KNEE] = P(0.01, 0.52, -0.1), P(0.01, 0.52, 0.1)
-    J[L_ANK], J[R_ANK] = P(0.0, 0.08, -0.1), P(0.0, 0.08, 0.1)
-    J[L_HEEL], J[R_HEEL] = P(-0.06, 0.03, -0.1), P(-0.06, 0.03, 0.1)
-    J[L_FOOT], J[R_FOOT] = P(0.15, 0.02, -0.11), P(0.15, 0.02, 0.11)
+    J[LEFT_SHOULDER], J[RIGHT_SHOULDER] = P(0.0, 1.45, -0.18), P(0.0, 1.45, 0.18)
+    J[LEFT_HIP], J[RIGHT_HIP] = P(0.0, 0.95, -0.095), P(0.0, 0.95, 0.095)
+    J[LEFT_KNEE], J[RIGHT_KNEE] = P(0.01, 0.52, -0.1), P(0.01, 0.52, 0.1)
+    J[LEFT_ANKLE], J[RIGHT_ANKLE] = P(0.0, 0.08, -0.1), P(0.0, 0.08, 0.1)
+    J[LEFT_HEEL], J[RIGHT_HEEL] = P(-0.06, 0.03, -0.1), P(-0.06, 0.03, 0.1)
+    J[LEFT_FOOT], J[RIGHT_FOOT] = P(0.15, 0.02, -0.11), P(0.15, 0.02, 0.11)
     swing = math.radians(arm_swing_deg) * math.sin(2 * math.pi * 0.4 * t)
-    for side, (sh, el, wr, pk, ix, th) in ((-1.0, (L_SH, L_EL, L_WR, L_PINKY, L_INDEX, L_THUMB)),
-                                           (1.0, (R_SH, R_EL, R_WR, R_PINKY, R_INDEX, R_THUMB))):
+    for side, (sh, el, wr, pk, ix, th) in ((-1.0, (LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_PINKY, LEFT_INDEX, LEFT_THUMB)),
+                                           (1.0, (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_PINKY, RIGHT_INDEX, RIGHT_THUMB))):
         sw = swing * side
         d = np.array([math.sin(sw), -math.cos(sw)])         # (forward, up) of the arm
         sh_p = J[sh]

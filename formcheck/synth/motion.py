@@ -38,29 +38,38 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from formcheck.core.vocab import (
+    Exercise, FaultCode, Phase, Severity, Side, Support, Variation,
+    LEFT_ANKLE, LEFT_EAR, LEFT_ELBOW, LEFT_EYE, LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_FOOT, LEFT_HEEL,
+    LEFT_HIP, LEFT_INDEX, LEFT_KNEE, LEFT_PINKY, LEFT_SHOULDER, LEFT_THUMB, LEFT_WRIST, MOUTH_LEFT,
+    MOUTH_RIGHT, NOSE, RIGHT_ANKLE, RIGHT_EAR, RIGHT_ELBOW, RIGHT_EYE, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
+    RIGHT_FOOT, RIGHT_HEEL, RIGHT_HIP, RIGHT_INDEX, RIGHT_KNEE, RIGHT_PINKY, RIGHT_SHOULDER,
+    RIGHT_THUMB, RIGHT_WRIST
+)
+
 # --------------------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------------------
 
+# The names come from core.vocab as plain strings (they are recorded in the truth files); the
+# motion model spells an exercise as an identifier (``Exercise.ident``: single_leg_hip_thrust).
+_SINGLE, _TWO, _TWO_UP = Variation.SINGLE_LEG.value, Variation.TWO_LEG.value, Variation.TWO_UP_ONE_DOWN.value
 #: exercise -> (support, default variation)
 EXERCISES: dict[str, tuple[str, str]] = {
-    "single_leg_hip_thrust": ("bench", "single_leg"),
-    "hip_thrust": ("bench", "two_leg"),
-    "glute_bridge": ("floor", "two_leg"),
-    "single_leg_glute_bridge": ("floor", "single_leg"),
+    Exercise.SINGLE_LEG_HIP_THRUST.ident: (Support.BENCH.value, _SINGLE),
+    Exercise.HIP_THRUST.ident: (Support.BENCH.value, _TWO),
+    Exercise.GLUTE_BRIDGE.ident: (Support.FLOOR.value, _TWO),
+    Exercise.SINGLE_LEG_GLUTE_BRIDGE.ident: (Support.FLOOR.value, _SINGLE),
 }
-VARIATIONS = ("single_leg", "two_leg", "two_up_one_down")
+VARIATIONS = tuple(v.value for v in Variation)
 _ALLOWED_VARIATIONS = {
-    "single_leg": ("single_leg", "two_up_one_down"),
-    "two_leg": ("two_leg", "two_up_one_down"),
+    _SINGLE: (_SINGLE, _TWO_UP),
+    _TWO: (_TWO, _TWO_UP),
 }
-SIDES = ("left", "right")
-PHASES = ("setup", "bottom", "concentric", "top", "eccentric")
+SIDES = (Side.LEFT.value, Side.RIGHT.value)
+PHASES = tuple(p.value for p in (Phase.SETUP, Phase.BOTTOM, Phase.CONCENTRIC, Phase.TOP, Phase.ECCENTRIC))
 SETUPS = (None, "lie_flat")
-FAULT_CODES = (
-    "incomplete_hip_extension", "back_hyperextension", "neck_hyperextension", "unlevel_hips",
-    "elbow_push", "no_top_hold", "foot_placement", "free_leg_position", "fast_descent",
-)
+FAULT_CODES = tuple(c.value for c in FaultCode)
 
 #: Fault thresholds used for the injected-fault ground truth: the FORM_RULES.md defaults.
 #: ``neck_near_top_deg`` (judge the neck while the hips are within this of the peak) follows the
@@ -91,14 +100,6 @@ REP_OVERRIDE_KEYS = frozenset({
     "free_leg_knee_deg", "free_foot_touch",
 })
 
-# BlazePose indices
-NOSE = 0
-L_EYE_IN, L_EYE, L_EYE_OUT, R_EYE_IN, R_EYE, R_EYE_OUT = 1, 2, 3, 4, 5, 6
-L_EAR, R_EAR, MOUTH_L, MOUTH_R = 7, 8, 9, 10
-L_SHOULDER, R_SHOULDER, L_ELBOW, R_ELBOW, L_WRIST, R_WRIST = 11, 12, 13, 14, 15, 16
-L_PINKY, R_PINKY, L_INDEX, R_INDEX, L_THUMB, R_THUMB = 17, 18, 19, 20, 21, 22
-L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANKLE, R_ANKLE = 23, 24, 25, 26, 27, 28
-L_HEEL, R_HEEL, L_FOOT, R_FOOT = 29, 30, 31, 32
 
 # Elbow model: arms flat on the support (nearly straight), or bent and pushing.
 _ELBOW_FLAT_DEG = 160.0
@@ -804,7 +805,7 @@ def _plan(p: MotionParams) -> _Plan:
         if switching:
             if single:
                 w_keys += [(t, 1.0), (t + 0.4 * pause, 0.0), (t + 0.6 * pause, 0.0), (t + pause, 1.0)]
-            side = "left" if side == "right" else "right"
+            side = Side.LEFT.value if side == Side.RIGHT else Side.RIGHT.value
             side_events.append((t + 0.5 * pause, side))
         if pause > 0:
             phases.append((t, t + pause, "bottom"))
@@ -916,7 +917,7 @@ def _evaluate(plan: _Plan, t: np.ndarray) -> dict[str, np.ndarray]:
     anterior = _rot(tdir, -90.0)
 
     # -- pelvis: the free-side hip drops about the body's long axis ------------------------
-    sw = np.where(side == "left", -1.0, 1.0)   # z sign of the working side
+    sw = np.where(side == Side.LEFT, -1.0, 1.0)   # z sign of the working side
     sf = -sw
     drop = np.deg2rad(tr["drop"])
     hw = b.hip_half_width_m
@@ -948,7 +949,7 @@ def _evaluate(plan: _Plan, t: np.ndarray) -> dict[str, np.ndarray]:
 
     zw = sw * hw
     zf = hip_f3[:, 2]
-    left_is_w = side == "left"
+    left_is_w = side == Side.LEFT
 
     def assign(pair: tuple[int, int], pw2: np.ndarray, zw_: np.ndarray, pf2: np.ndarray, zf_: np.ndarray) -> None:
         w3 = np.column_stack([pw2, zw_])
@@ -956,16 +957,16 @@ def _evaluate(plan: _Plan, t: np.ndarray) -> dict[str, np.ndarray]:
         J[:, pair[0]] = np.where(left_is_w[:, None], w3, f3)
         J[:, pair[1]] = np.where(left_is_w[:, None], f3, w3)
 
-    assign((L_HIP, R_HIP), hip, zw, hip_f2, zf)
-    assign((L_KNEE, R_KNEE), knee, zw, knee_f, zf)
-    assign((L_ANKLE, R_ANKLE), ankle, zw, ankle_f, zf)
-    assign((L_HEEL, R_HEEL), heel_w, zw, heel_f, zf)
-    assign((L_FOOT, R_FOOT), toe_w, zw, toe_f, zf)
+    assign((LEFT_HIP, RIGHT_HIP), hip, zw, hip_f2, zf)
+    assign((LEFT_KNEE, RIGHT_KNEE), knee, zw, knee_f, zf)
+    assign((LEFT_ANKLE, RIGHT_ANKLE), ankle, zw, ankle_f, zf)
+    assign((LEFT_HEEL, RIGHT_HEEL), heel_w, zw, heel_f, zf)
+    assign((LEFT_FOOT, RIGHT_FOOT), toe_w, zw, toe_f, zf)
 
     # -- shoulders, head -------------------------------------------------------------------
     ssw = b.shoulder_half_width_m
-    J[:, L_SHOULDER] = np.column_stack([s, np.full(n, -ssw)])
-    J[:, R_SHOULDER] = np.column_stack([s, np.full(n, ssw)])
+    J[:, LEFT_SHOULDER] = np.column_stack([s, np.full(n, -ssw)])
+    J[:, RIGHT_SHOULDER] = np.column_stack([s, np.full(n, ssw)])
     u2 = _rot(tdir, -tr["neck"])                 # shoulder -> ear direction (flexion toward anterior)
     f2 = _rot(u2, -90.0)                         # face direction
     ear = s + b.neck_m * u2
@@ -976,22 +977,22 @@ def _evaluate(plan: _Plan, t: np.ndarray) -> dict[str, np.ndarray]:
         return np.column_stack([xy, np.full(n, sc * lat)])
 
     J[:, NOSE] = head(0.105, -0.01, 0.0)
-    J[:, L_EYE_IN] = head(0.085, 0.03, -0.018)
-    J[:, L_EYE] = head(0.082, 0.03, -0.032)
-    J[:, L_EYE_OUT] = head(0.075, 0.03, -0.046)
-    J[:, R_EYE_IN] = head(0.085, 0.03, 0.018)
-    J[:, R_EYE] = head(0.082, 0.03, 0.032)
-    J[:, R_EYE_OUT] = head(0.075, 0.03, 0.046)
-    J[:, L_EAR] = head(0.0, 0.0, -0.075)
-    J[:, R_EAR] = head(0.0, 0.0, 0.075)
-    J[:, MOUTH_L] = head(0.092, -0.045, -0.025)
-    J[:, MOUTH_R] = head(0.092, -0.045, 0.025)
+    J[:, LEFT_EYE_INNER] = head(0.085, 0.03, -0.018)
+    J[:, LEFT_EYE] = head(0.082, 0.03, -0.032)
+    J[:, LEFT_EYE_OUTER] = head(0.075, 0.03, -0.046)
+    J[:, RIGHT_EYE_INNER] = head(0.085, 0.03, 0.018)
+    J[:, RIGHT_EYE] = head(0.082, 0.03, 0.032)
+    J[:, RIGHT_EYE_OUTER] = head(0.075, 0.03, 0.046)
+    J[:, LEFT_EAR] = head(0.0, 0.0, -0.075)
+    J[:, RIGHT_EAR] = head(0.0, 0.0, 0.075)
+    J[:, MOUTH_LEFT] = head(0.092, -0.045, -0.025)
+    J[:, MOUTH_RIGHT] = head(0.092, -0.045, 0.025)
 
     # -- arms ------------------------------------------------------------------------------
     elbow_deg = tr["elbow"]
     up3 = np.array([0.0, 1.0, 0.0])
-    for lat, (i_s, i_e, i_w, i_p, i_i, i_t) in ((-1.0, (L_SHOULDER, L_ELBOW, L_WRIST, L_PINKY, L_INDEX, L_THUMB)),
-                                                 (1.0, (R_SHOULDER, R_ELBOW, R_WRIST, R_PINKY, R_INDEX, R_THUMB))):
+    for lat, (i_s, i_e, i_w, i_p, i_i, i_t) in ((-1.0, (LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_PINKY, LEFT_INDEX, LEFT_THUMB)),
+                                                 (1.0, (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_PINKY, RIGHT_INDEX, RIGHT_THUMB))):
         if plan.push_arms:
             hx, hz = -0.55, 0.83
         elif geo.support == "bench":
@@ -1080,11 +1081,11 @@ def _judge(plan: _Plan, thresholds: Mapping[str, Any] | None) -> tuple[list[True
         peak = float(v["peak_hip_deg"])
         tmid = float(mids[j])
         if peak < th["incomplete_fault_below_deg"]:
-            add("incomplete_hip_extension", "fault", peak, th["incomplete_fault_below_deg"], tmid)
+            add(FaultCode.INCOMPLETE_HIP_EXTENSION, Severity.FAULT, peak, th["incomplete_fault_below_deg"], tmid)
         elif peak < th["incomplete_warn_below_deg"]:
-            add("incomplete_hip_extension", "warn", peak, th["incomplete_warn_below_deg"], tmid)
+            add(FaultCode.INCOMPLETE_HIP_EXTENSION, Severity.WARN, peak, th["incomplete_warn_below_deg"], tmid)
         if peak > th["back_hyper_above_deg"]:
-            add("back_hyperextension", "fault", peak, th["back_hyper_above_deg"], tmid)
+            add(FaultCode.BACK_HYPEREXTENSION, Severity.FAULT, peak, th["back_hyper_above_deg"], tmid)
         # Fine time grid over the rep (independent of the frame rate).
         dt = 0.002
         tg = np.arange(r.start, r.end + dt / 2, dt)
@@ -1096,33 +1097,33 @@ def _judge(plan: _Plan, thresholds: Mapping[str, Any] | None) -> tuple[list[True
         run = _longest_run(bad_neck) * dt
         if run >= th["neck_min_duration_s"] - 1e-9:
             t_first = float(tg[np.argmax(bad_neck)])
-            add("neck_hyperextension", "fault", float(neck_g[bad_neck].min()), th["neck_fault_below_deg"], t_first)
+            add(FaultCode.NECK_HYPEREXTENSION, Severity.FAULT, float(neck_g[bad_neck].min()), th["neck_fault_below_deg"], t_first)
         tilt = float(at_mid["truth"].pelvis_tilt_deg[j])
         if abs(tilt) > th["pelvis_fault_above_deg"]:
-            add("unlevel_hips", "fault", tilt, th["pelvis_fault_above_deg"], tmid)
+            add(FaultCode.UNLEVEL_HIPS, Severity.FAULT, tilt, th["pelvis_fault_above_deg"], tmid)
         elif abs(tilt) > th["pelvis_warn_above_deg"]:
-            add("unlevel_hips", "warn", tilt, th["pelvis_warn_above_deg"], tmid)
+            add(FaultCode.UNLEVEL_HIPS, Severity.WARN, tilt, th["pelvis_warn_above_deg"], tmid)
         opening = float(v["elbow_top"] - v["elbow_bottom"])
         rise_tl = float(v["rise_top"] / tl)
         if v["elbow_push"] > 0 and (opening > th["elbow_min_open_deg"] or rise_tl > th["elbow_min_shoulder_rise_tl"]):
             if opening > th["elbow_min_open_deg"]:
-                add("elbow_push", "fault", opening, th["elbow_min_open_deg"], r.top0)
+                add(FaultCode.ELBOW_PUSH, Severity.FAULT, opening, th["elbow_min_open_deg"], r.top0)
             else:
-                add("elbow_push", "fault", rise_tl, th["elbow_min_shoulder_rise_tl"], r.top0)
+                add(FaultCode.ELBOW_PUSH, Severity.FAULT, rise_tl, th["elbow_min_shoulder_rise_tl"], r.top0)
         if time_near < th["hold_min_s"]:
-            add("no_top_hold", "fault", time_near, th["hold_min_s"], tmid)
+            add(FaultCode.NO_TOP_HOLD, Severity.FAULT, time_near, th["hold_min_s"], tmid)
         knee_top = float(at_top["truth"].knee_deg[j])
         if not (lo_k <= knee_top <= hi_k):
-            add("foot_placement", "fault", knee_top, lo_k if knee_top < lo_k else hi_k, r.top0)
+            add(FaultCode.FOOT_PLACEMENT, Severity.FAULT, knee_top, lo_k if knee_top < lo_k else hi_k, r.top0)
         free_hip = float(at_end["truth"].free_hip_deg[j])
         if var != "two_leg":
             if not (lo_f <= free_hip <= hi_f):
-                add("free_leg_position", "fault", free_hip, lo_f if free_hip < lo_f else hi_f, r.top1)
+                add(FaultCode.FREE_LEG_POSITION, Severity.FAULT, free_hip, lo_f if free_hip < lo_f else hi_f, r.top1)
             elif r.touch_t is not None:
-                add("free_leg_position", "fault", _TOUCH_HOLD_S, 0.0, r.touch_t + 0.5 * _TOUCH_HOLD_S)
+                add(FaultCode.FREE_LEG_POSITION, Severity.FAULT, _TOUCH_HOLD_S, 0.0, r.touch_t + 0.5 * _TOUCH_HOLD_S)
         ecc = float(v["eccentric_s"])
         if ecc < th["min_eccentric_s"]:
-            add("fast_descent", "fault", ecc, th["min_eccentric_s"], r.top1 + 0.5 * ecc)
+            add(FaultCode.FAST_DESCENT, Severity.FAULT, ecc, th["min_eccentric_s"], r.top1 + 0.5 * ecc)
         faults += found
         reps.append(TrueRep(
             index=r.index, start_s=r.start, top_start_s=r.top0, top_end_s=r.top1, end_s=r.end,
@@ -1131,8 +1132,8 @@ def _judge(plan: _Plan, thresholds: Mapping[str, Any] | None) -> tuple[list[True
             neck_top_deg=float(v["neck_top_deg"]), pelvis_tilt_top_deg=tilt, elbow_open_deg=opening,
             shoulder_rise_tl=rise_tl, concentric_s=r.top0 - r.start, hold_s=r.top1 - r.top0,
             eccentric_s=ecc, time_near_peak_s=time_near, free_foot_touch=r.touch_t is not None,
-            faults=tuple(f.code for f in found if f.severity == "fault"),
-            warnings=tuple(f.code for f in found if f.severity == "warn"),
+            faults=tuple(f.code for f in found if f.severity == Severity.FAULT),
+            warnings=tuple(f.code for f in found if f.severity == Severity.WARN),
         ))
     return reps, faults
 

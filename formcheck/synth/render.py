@@ -30,6 +30,8 @@ from .camera import Camera
 from .mannequin import OUTFITS, Prim, outfit_for_seed, person_primitives, standing_joints
 from .motion import Motion, MotionParams, simulate, true_faults
 from .raycast import ZBuffer, hit_box
+from formcheck.core.atomic import atomic_write_text
+from formcheck.core.vocab import Exercise, Severity, ViewFamily
 
 SECOND_PERSON = (None, "static", "moving")
 TRUTH_VERSION = 1
@@ -355,8 +357,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 
 #: motion.py exercise names -> formcheck profile names
-PROFILE_NAMES = {"single_leg_hip_thrust": "single-leg-hip-thrust", "hip_thrust": "hip-thrust",
-                 "glute_bridge": "glute-bridge", "single_leg_glute_bridge": "single-leg-glute-bridge"}
+PROFILE_NAMES = {e.ident: e.value for e in Exercise}
 
 
 def profile_thresholds(exercise: str) -> dict[str, Any]:
@@ -398,10 +399,10 @@ def view_family_of(camera: Camera, side_max_yaw_deg: float = 28.0, front_min_yaw
     az = ((camera.azimuth_deg + 180.0) % 360.0) - 180.0
     dev = abs(abs(az) - 90.0)
     if dev <= side_max_yaw_deg:
-        return "side"
+        return ViewFamily.SIDE.value
     if dev >= front_min_yaw_deg:
-        return "front" if abs(az) < 90.0 else "back"
-    return "oblique"
+        return ViewFamily.FRONT.value if abs(az) < 90.0 else ViewFamily.BACK.value
+    return ViewFamily.OBLIQUE.value
 
 
 def judged_codes(exercise: str, family: str) -> list[str]:
@@ -440,7 +441,7 @@ def truth_dict(motion: Motion, camera: Camera, options: RenderOptions, *, name: 
     prof_faults = true_faults(motion, profile_thresholds(p.exercise))
     expected: dict[str, list[str]] = {str(r.index): [] for r in motion.reps}
     for f in prof_faults:
-        if f.severity == "fault" and f.code in codes:
+        if f.severity == Severity.FAULT and f.code in codes:
             expected[str(f.rep)].append(f.code)
     tr = motion.truth.as_dict()
     frames = {"t_s": [round(float(v), 4) for v in motion.t_s]}
@@ -526,12 +527,7 @@ def render_clip(params: MotionParams, camera: Camera, out_dir: str | Path, name:
         files["landmarks"] = lm_path.name
     truth_path = out / f"{name}.truth.json"
     truth = truth_dict(motion, rnd.camera, opts, name=name, files=files, command=command)
-    tmp = truth_path.with_name(truth_path.name + ".part")
-    try:
-        tmp.write_text(json.dumps(truth, separators=(",", ":")) + "\n")
-        tmp.replace(truth_path)
-    finally:
-        tmp.unlink(missing_ok=True)  # after a failed write (full disk, interrupt): no .part left
+    atomic_write_text(truth_path, json.dumps(truth, separators=(",", ":")) + "\n")
     return RenderedClip(video, truth_path, lm_path, motion, rnd.camera, time.perf_counter() - t0)
 
 
