@@ -113,7 +113,7 @@ def test_profile_command_prints_a_loadable_profile(tmp_path):
     assert "extends" in res.output and "foot_placement" in res.output
 
 
-SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[1] / "samples" / "slht_left_good.mp4"
+SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / "samples" / "slht_left_good.mp4"
 
 
 @pytest.mark.mediapipe

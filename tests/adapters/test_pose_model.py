@@ -20,7 +20,7 @@ from formcheck.core.errors import ConfigError, InputError, ModelError
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.adapters.pose import PoseEstimator, PoseResult, _AthleteTracker, check_model_file, extract_landmarks
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "pose_landmarker_full.task"
 README = REPO / "models" / "README.md"
 CLIPS = REPO.parent / "shared" / "clips"
