@@ -18,18 +18,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.core import vocab as V
 from formcheck.core.landmarks import LandmarkSeries
 from .camera import Camera
 from .motion import Motion, simulate
 
 # Left/right pairs (odd = person's left).
-_PAIRS = ((1, 4), (2, 5), (3, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16), (17, 18), (19, 20),
-          (21, 22), (23, 24), (25, 26), (27, 28), (29, 30), (31, 32))
-_LEG_PAIRS = ((23, 24), (25, 26), (27, 28), (29, 30), (31, 32))
+_PAIRS = ((V.LEFT_EYE_INNER, V.RIGHT_EYE_INNER), (V.LEFT_EYE, V.RIGHT_EYE), (V.LEFT_EYE_OUTER, V.RIGHT_EYE_OUTER),
+          (V.LEFT_EAR, V.RIGHT_EAR), (V.MOUTH_LEFT, V.MOUTH_RIGHT), (V.LEFT_SHOULDER, V.RIGHT_SHOULDER),
+          (V.LEFT_ELBOW, V.RIGHT_ELBOW), (V.LEFT_WRIST, V.RIGHT_WRIST), (V.LEFT_PINKY, V.RIGHT_PINKY),
+          (V.LEFT_INDEX, V.RIGHT_INDEX), (V.LEFT_THUMB, V.RIGHT_THUMB), (V.LEFT_HIP, V.RIGHT_HIP),
+          (V.LEFT_KNEE, V.RIGHT_KNEE), (V.LEFT_ANKLE, V.RIGHT_ANKLE), (V.LEFT_HEEL, V.RIGHT_HEEL),
+          (V.LEFT_FOOT, V.RIGHT_FOOT))
+_LEG_PAIRS = _PAIRS[-5:]  # hips, knees, ankles, heels, toes
 # Limbs a spike may hit (one glitch moves a whole limb, as a mislocalised leg or arm does).
-_LIMBS = ((25, 27, 29, 31), (26, 28, 30, 32), (13, 15, 17, 19, 21), (14, 16, 18, 20, 22),
-          (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), (23, 25, 27), (24, 26, 28))
-_FACE = tuple(range(11))
+_LIMBS = ((V.LEFT_KNEE, V.LEFT_ANKLE, V.LEFT_HEEL, V.LEFT_FOOT), (V.RIGHT_KNEE, V.RIGHT_ANKLE, V.RIGHT_HEEL, V.RIGHT_FOOT),
+          (V.LEFT_ELBOW, V.LEFT_WRIST, V.LEFT_PINKY, V.LEFT_INDEX, V.LEFT_THUMB),
+          (V.RIGHT_ELBOW, V.RIGHT_WRIST, V.RIGHT_PINKY, V.RIGHT_INDEX, V.RIGHT_THUMB),
+          tuple(range(V.NOSE, V.MOUTH_RIGHT + 1)), (V.LEFT_HIP, V.LEFT_KNEE, V.LEFT_ANKLE),
+          (V.RIGHT_HIP, V.RIGHT_KNEE, V.RIGHT_ANKLE))
+_FACE = tuple(range(V.NOSE, V.MOUTH_RIGHT + 1))  # nose, eyes, ears, mouth
 
 
 def _runs(rng: np.random.Generator, n: int, rate: float, mean_len: float, max_len: int) -> np.ndarray:
@@ -110,7 +118,7 @@ def synth_series(
     f = cam.focal
 
     px, depth = cam.project(joints)                       # (T,33,2), (T,33)
-    hip_mid = 0.5 * (joints[:, 23] + joints[:, 24])       # (T,3)
+    hip_mid = 0.5 * (joints[:, V.LEFT_HIP] + joints[:, V.RIGHT_HIP])       # (T,3)
     _, hip_depth = cam.project(hip_mid)                   # (T,)
     image = np.empty((n, 33, 4))
     image[..., 0] = px[..., 0] / w
@@ -196,7 +204,7 @@ def synth_series(
                           source=f"synthetic:{p.exercise}:{cam.view}", meta=meta)
 
 
-def quick_series(view: str = "side_left", *, fps: float = 30.0, seed: int = 0, camera: Camera | None = None,
+def quick_series(view: str = V.CameraView.SIDE_LEFT.value, *, fps: float = 30.0, seed: int = 0, camera: Camera | None = None,
                  noise_px: float = 0.0, jitter_px: float = 0.0, dropout_rate: float = 0.0,
                  swap_legs_rate: float = 0.0, frame_rate_jitter: float | bool = 0.0,
                  **motion_kwargs) -> tuple[LandmarkSeries, Motion]:
