@@ -90,17 +90,7 @@ def synth_series(
     is re-simulated at those times. ``meta`` records the camera, the seed and the frames that
     were dropped, swapped or spiked.
     """
-    if not isinstance(motion, Motion):
-        raise TypeError(f"motion must be a Motion, got {type(motion).__name__}")
-    for name, v, hi in (("noise_px", noise_px, 1e3), ("jitter_px", jitter_px, 1e4), ("jitter_rate", jitter_rate, 1.0),
-                        ("dropout_rate", dropout_rate, 0.95), ("swap_legs_rate", swap_legs_rate, 0.95)):
-        if not np.isfinite(v) or not 0.0 <= float(v) <= hi:
-            raise ValueError(f"{name} must be in [0, {hi}], got {v!r}")
-    if frame_rate_jitter is True:
-        frame_rate_jitter = 0.2
-    frj = float(frame_rate_jitter)
-    if not 0.0 <= frj <= 0.6:
-        raise ValueError(f"frame_rate_jitter must be in [0, 0.6] (a fraction of the frame interval), got {frame_rate_jitter!r}")
+    frj = _check_args(motion, noise_px, jitter_px, jitter_rate, dropout_rate, swap_legs_rate, frame_rate_jitter)
 
     streams = np.random.SeedSequence([int(seed), 20240511]).spawn(8)
     rng_t, rng_noise, rng_spike, rng_drop, rng_swap, rng_vis, _, _ = (np.random.default_rng(s) for s in streams)
@@ -116,7 +106,83 @@ def synth_series(
     n = joints.shape[0]
     w, h = cam.image_size
     f = cam.focal
+    image, world, px, depth, hip_depth = _project(cam, joints)
 
+    if visibility_model:
+        vis = _visibility(cam, joints, image, px, depth, rng_vis)
+    else:
+        vis = np.full((n, 33), 0.99)
+    image[..., 3] = vis
+    world[..., 3] = vis
+
+    # -- noise ----------------------------------------------------------------------------
+    m_per_px = hip_depth / f                               # (T,) metres per pixel at the hips
+    if noise_px > 0:
+        _add_noise(image, world, rng_noise.normal(0.0, noise_px, size=(n, 33, 3)), m_per_px, (w, h))
+    spikes = np.zeros(n, dtype=bool)
+    if jitter_px > 0 and jitter_rate > 0:
+        spikes = _spikes(image, world, rng_spike, jitter_px, jitter_rate, m_per_px, (w, h))
+
+    # -- label swaps ----------------------------------------------------------------------
+    swapped = _runs(rng_swap, n, swap_legs_rate, mean_len=4.0, max_len=10)
+    if swapped.any():
+        _swap_legs(image, world, swapped)
+
+    # -- dropouts -------------------------------------------------------------------------
+    dropped = _runs(rng_drop, n, dropout_rate, mean_len=3.0, max_len=8)
+    image[dropped] = np.nan
+    world[dropped] = np.nan
+
+    p = motion.params
+    meta = {"synthetic": True, "seed": int(seed), "camera": cam, "exercise": p.exercise,
+            "variation": p.resolved_variation, "view": cam.view, "dropped": dropped, "swapped": swapped,
+            "spikes": spikes, "motion_t_s": motion.t_s}
+    return LandmarkSeries(t_s=motion.t_s.copy(), image=image, image_size=(w, h), world=world,
+                          source=f"synthetic:{p.exercise}:{cam.view}", meta=meta)
+
+
+def _add_noise(image: np.ndarray, world: np.ndarray, e: np.ndarray, m_per_px: np.ndarray,
+               image_size: tuple[int, int]) -> None:
+    """Pixel noise ``e`` (T, 33, 3) on the image landmarks, the same in metres on the world ones."""
+    w, h = image_size
+    image[..., 0] += e[..., 0] / w
+    image[..., 1] += e[..., 1] / h
+    image[..., 2] += e[..., 2] / w
+    world[..., :3] += e * m_per_px[:, None, None]
+
+
+def _swap_legs(image: np.ndarray, world: np.ndarray, swapped: np.ndarray) -> None:
+    """Swap the left and right leg labels (hips to feet) on the ``swapped`` frames."""
+    for a, b in _LEG_PAIRS:
+        for arr in (image, world):
+            tmp = arr[swapped, a].copy()
+            arr[swapped, a] = arr[swapped, b]
+            arr[swapped, b] = tmp
+
+
+def _check_args(motion: Motion, noise_px: float, jitter_px: float, jitter_rate: float, dropout_rate: float,
+                swap_legs_rate: float, frame_rate_jitter: float | bool) -> float:
+    """Refuse out-of-range corruption settings; the frame-rate jitter as a fraction."""
+    if not isinstance(motion, Motion):
+        raise TypeError(f"motion must be a Motion, got {type(motion).__name__}")
+    for name, v, hi in (("noise_px", noise_px, 1e3), ("jitter_px", jitter_px, 1e4), ("jitter_rate", jitter_rate, 1.0),
+                        ("dropout_rate", dropout_rate, 0.95), ("swap_legs_rate", swap_legs_rate, 0.95)):
+        if not np.isfinite(v) or not 0.0 <= float(v) <= hi:
+            raise ValueError(f"{name} must be in [0, {hi}], got {v!r}")
+    if frame_rate_jitter is True:
+        frame_rate_jitter = 0.2
+    frj = float(frame_rate_jitter)
+    if not 0.0 <= frj <= 0.6:
+        raise ValueError(f"frame_rate_jitter must be in [0, 0.6] (a fraction of the frame interval), got {frame_rate_jitter!r}")
+    return frj
+
+
+def _project(cam: Camera, joints: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Image landmarks (x, y as fractions, z relative to the hips), world landmarks in camera
+    axes (visibility columns left to fill), pixels, depths and the hips' depth per frame."""
+    n = joints.shape[0]
+    w, h = cam.image_size
+    f = cam.focal
     px, depth = cam.project(joints)                       # (T,33,2), (T,33)
     hip_mid = 0.5 * (joints[:, V.LEFT_HIP] + joints[:, V.RIGHT_HIP])       # (T,3)
     _, hip_depth = cam.project(hip_mid)                   # (T,)
@@ -126,82 +192,52 @@ def synth_series(
     image[..., 2] = (depth - hip_depth[:, None]) * f / (hip_depth[:, None] * w)
     world = np.empty((n, 33, 4))
     world[..., :3] = cam.to_camera_axes(joints, hip_mid[:, None, :])
+    return image, world, px, depth, hip_depth
 
-    # -- visibility -----------------------------------------------------------------------
-    if visibility_model:
-        vis = np.full((n, 33), 0.98)
-        # A joint is occluded by its partner (or the body between them) when it is farther
-        # from the camera and the two project close together, as the far leg in a side view.
-        for a, b in _PAIRS:
-            dd = depth[:, a] - depth[:, b]                # > 0: a is farther
-            sep_m = np.linalg.norm(px[:, a] - px[:, b], axis=-1) * np.minimum(depth[:, a], depth[:, b]) / f
-            close = np.clip(1.0 - sep_m / 0.3, 0.0, 1.0)
-            vis[:, a] -= 0.45 * np.clip(dd / 0.12, 0.0, 1.0) * close
-            vis[:, b] -= 0.45 * np.clip(-dd / 0.12, 0.0, 1.0) * close
-        # Face turned away from the camera (back view): face landmarks fade.
-        ear_mid = 0.5 * (joints[:, 7] + joints[:, 8])
-        face_dir = joints[:, 0] - ear_mid
-        face_dir /= np.linalg.norm(face_dir, axis=-1, keepdims=True)
-        away = np.clip(face_dir @ cam.rotation[2], 0.0, 1.0)   # facing along the optical axis = away
-        vis[:, list(_FACE)] -= 0.5 * away[:, None]
-        outside = (image[..., 0] < 0) | (image[..., 0] > 1) | (image[..., 1] < 0) | (image[..., 1] > 1)
-        vis = np.where(outside, vis * 0.3, vis)
-        vis += rng_vis.normal(0.0, 0.015, size=vis.shape)
-        vis = np.clip(vis, 0.0, 1.0)
-    else:
-        vis = np.full((n, 33), 0.99)
-    image[..., 3] = vis
-    world[..., 3] = vis
 
-    # -- noise ----------------------------------------------------------------------------
-    m_per_px = hip_depth / f                               # (T,) metres per pixel at the hips
-    if noise_px > 0:
-        e = rng_noise.normal(0.0, noise_px, size=(n, 33, 3))
-        image[..., 0] += e[..., 0] / w
-        image[..., 1] += e[..., 1] / h
-        image[..., 2] += e[..., 2] / w
-        world[..., :3] += e * m_per_px[:, None, None]
-    spikes = np.zeros(n, dtype=bool)
-    if jitter_px > 0 and jitter_rate > 0:
-        spikes = rng_spike.random(n) < jitter_rate
-        for i in np.nonzero(spikes)[0]:
-            limb = list(_LIMBS[int(rng_spike.integers(len(_LIMBS)))])
-            ang = rng_spike.uniform(0, 2 * np.pi)
-            mag = jitter_px * rng_spike.uniform(0.6, 1.4)
-            dx, dy = mag * np.cos(ang), mag * np.sin(ang)
-            image[i, limb, 0] += dx / w
-            image[i, limb, 1] += dy / h
-            world[i, limb, :2] += np.array([dx, dy]) * m_per_px[i]
+def _visibility(cam: Camera, joints: np.ndarray, image: np.ndarray, px: np.ndarray, depth: np.ndarray,
+                rng_vis: np.random.Generator) -> np.ndarray:
+    """(T, 33) visibility: occluded far-side joints, a face turned away and joints outside the
+    frame read low, as MediaPipe's do."""
+    n = joints.shape[0]
+    f = cam.focal
+    vis = np.full((n, 33), 0.98)
+    # A joint is occluded by its partner (or the body between them) when it is farther
+    # from the camera and the two project close together, as the far leg in a side view.
+    for a, b in _PAIRS:
+        dd = depth[:, a] - depth[:, b]                # > 0: a is farther
+        sep_m = np.linalg.norm(px[:, a] - px[:, b], axis=-1) * np.minimum(depth[:, a], depth[:, b]) / f
+        close = np.clip(1.0 - sep_m / 0.3, 0.0, 1.0)
+        vis[:, a] -= 0.45 * np.clip(dd / 0.12, 0.0, 1.0) * close
+        vis[:, b] -= 0.45 * np.clip(-dd / 0.12, 0.0, 1.0) * close
+    # Face turned away from the camera (back view): face landmarks fade.
+    ear_mid = 0.5 * (joints[:, V.LEFT_EAR] + joints[:, V.RIGHT_EAR])
+    face_dir = joints[:, V.NOSE] - ear_mid
+    face_dir /= np.linalg.norm(face_dir, axis=-1, keepdims=True)
+    away = np.clip(face_dir @ cam.rotation[2], 0.0, 1.0)   # facing along the optical axis = away
+    vis[:, list(_FACE)] -= 0.5 * away[:, None]
+    outside = (image[..., 0] < 0) | (image[..., 0] > 1) | (image[..., 1] < 0) | (image[..., 1] > 1)
+    vis = np.where(outside, vis * 0.3, vis)
+    vis += rng_vis.normal(0.0, 0.015, size=vis.shape)
+    vis = np.clip(vis, 0.0, 1.0)
+    return vis
 
-    # -- label swaps ----------------------------------------------------------------------
-    swapped = _runs(rng_swap, n, swap_legs_rate, mean_len=4.0, max_len=10)
-    if swapped.any():
-        for a, b in _LEG_PAIRS:
-            for arr in (image, world):
-                tmp = arr[swapped, a].copy()
-                arr[swapped, a] = arr[swapped, b]
-                arr[swapped, b] = tmp
 
-    # -- dropouts -------------------------------------------------------------------------
-    dropped = _runs(rng_drop, n, dropout_rate, mean_len=3.0, max_len=8)
-    image[dropped] = np.nan
-    world[dropped] = np.nan
-
-    p = motion.params
-    meta = {
-        "synthetic": True,
-        "seed": int(seed),
-        "camera": cam,
-        "exercise": p.exercise,
-        "variation": p.resolved_variation,
-        "view": cam.view,
-        "dropped": dropped,
-        "swapped": swapped,
-        "spikes": spikes,
-        "motion_t_s": motion.t_s,
-    }
-    return LandmarkSeries(t_s=motion.t_s.copy(), image=image, image_size=(w, h), world=world,
-                          source=f"synthetic:{p.exercise}:{cam.view}", meta=meta)
+def _spikes(image: np.ndarray, world: np.ndarray, rng_spike: np.random.Generator, jitter_px: float,
+            jitter_rate: float, m_per_px: np.ndarray, image_size: tuple[int, int]) -> np.ndarray:
+    """Move one limb by about ``jitter_px`` on ``jitter_rate`` of the frames; the frames hit."""
+    n = image.shape[0]
+    w, h = image_size
+    spikes = rng_spike.random(n) < jitter_rate
+    for i in np.nonzero(spikes)[0]:
+        limb = list(_LIMBS[int(rng_spike.integers(len(_LIMBS)))])
+        ang = rng_spike.uniform(0, 2 * np.pi)
+        mag = jitter_px * rng_spike.uniform(0.6, 1.4)
+        dx, dy = mag * np.cos(ang), mag * np.sin(ang)
+        image[i, limb, 0] += dx / w
+        image[i, limb, 1] += dy / h
+        world[i, limb, :2] += np.array([dx, dy]) * m_per_px[i]
+    return spikes
 
 
 def quick_series(view: str = V.CameraView.SIDE_LEFT.value, *, fps: float = 30.0, seed: int = 0, camera: Camera | None = None,

@@ -195,7 +195,15 @@ def person_primitives(J: np.ndarray, scale: float = 1.0, outfit: Outfit | None =
                       (0.06, 0.042, 0.017), skin, sc))                                                # hand
         P.append(_cone(J[w] + 0.02 * sc * across, J[th], 0.012, 0.009, skin, sc))                     # thumb
 
-    # -- legs -------------------------------------------------------------------------
+    P += _leg_prims(J, o, sc, fwd, (skin, bottoms, shoes, soles))
+    return P
+
+
+def _leg_prims(J: np.ndarray, o: Outfit, sc: float, fwd: np.ndarray, colours: tuple) -> list[Prim]:
+    """Thighs, shins, calves and shoes of both legs (``fwd``: the chest's direction, the calf's
+    fallback when a leg is straight)."""
+    skin, bottoms, shoes, soles = colours
+    P: list[Prim] = []
     for h, k, a, heel, toe in ((LEFT_HIP, LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT), (RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT)):
         thigh_col = bottoms if o.legs > 0 else skin
         P.append(_cone(J[h], J[k], 0.088, 0.056, skin, sc))
