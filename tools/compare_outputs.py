@@ -2,8 +2,8 @@
 
 Runs ``formcheck analyze SAMPLES --no-annotate`` with each checkout's code (the same sample
 paths, so the second run reuses the first run's landmark cache: the pose stage is the same code),
-a few option variants on those cached landmarks, and every ``--help``, then diffs the JSON, CSV
-and terminal text byte for byte. Usage:
+a few option variants on those cached landmarks, and every ``--help``, then diffs the JSON, CSV,
+plot PNGs and terminal text byte for byte. Usage:
 
     .venv/bin/python tools/compare_outputs.py --base ../layout-base --head . [--work /tmp/cmp]
 """
@@ -77,14 +77,14 @@ def main() -> int:
             bad += 1
     n = 0
     for f in sorted(base_dir.rglob("*")):
-        if f.suffix not in (".json", ".csv"):
+        if f.suffix not in (".json", ".csv", ".png"):
             continue
         g = head_dir / f.relative_to(base_dir)
         n += 1
         if not g.is_file() or not filecmp.cmp(f, g, shallow=False):
             print(f"DIFFERS: {f.relative_to(base_dir)}")
             bad += 1
-    print(f"{n} JSON/CSV files and {len(base)} terminal texts compared; {bad} differ")
+    print(f"{n} JSON/CSV/PNG files and {len(base)} terminal texts compared; {bad} differ")
     return 1 if bad else 0
 
 

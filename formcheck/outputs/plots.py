@@ -17,7 +17,7 @@ from formcheck.core.atomic import atomic_open
 from formcheck.core.errors import InputError
 from formcheck.core.report import Fault, SetReport
 from formcheck.core.view import view_family
-from formcheck.core.vocab import END_ON_FAMILIES, Side, ViewFamily
+from formcheck.core.vocab import END_ON_FAMILIES, Severity, Side, ViewFamily
 
 __all__ = ["plot_angles", "plotted_series", "PLOT_SIZE_IN", "PLOT_DPI"]
 
@@ -130,7 +130,6 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
         raise InputError(f"frames_table['t_s'] must be one-dimensional, got shape {t.shape}")
     n = t.size
     cols, lift = plotted_series(report)
-    edge_on = lift is not None
 
     import sys
 
@@ -141,8 +140,6 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
         # switching would close the caller's open figures, and we never need pyplot anyway.
         matplotlib.use("Agg")
     from matplotlib.figure import Figure  # Figure, not pyplot: no global state, nothing to close
-    from matplotlib.patches import Patch
-    from matplotlib.lines import Line2D
 
     fig = Figure(figsize=PLOT_SIZE_IN, dpi=PLOT_DPI, layout="constrained")
     ax_hip, ax_low = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
@@ -150,7 +147,41 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
         ax.tick_params(labelsize=13)
         ax.grid(True, alpha=0.3)
 
-    # Title: source, exercise, view, rep count.
+    _title(fig, report)
+
+    legend_extra = _shade_reps(ax_hip, ax_low, report)
+
+    hip = _draw_series(ax_hip, ax_low, report, t, cols, lift)
+
+    _target_and_threshold_lines(ax_hip, ax_low, report, targets_deg, cols)
+
+    ymax_hip = np.nanmax(hip) if hip is not None else 200.0
+    legend_extra += _mark_tops(ax_hip, report, t, hip)
+
+    legend_extra += _mark_faults(ax_hip, ax_low, report, t, hip, cols)
+
+    if n:
+        finite_t = t[np.isfinite(t)]
+        if finite_t.size:
+            ax_hip.set_xlim(float(finite_t.min()), float(finite_t.max()) if finite_t.size > 1 else float(finite_t.min()) + 1.0)
+    if hip is not None and math.isfinite(ymax_hip):
+        lo, hi = ax_hip.get_ylim()
+        ax_hip.set_ylim(lo, hi + 0.12 * (hi - lo))  # room for the rep labels
+
+    # One legend for both panels, outside the axes so it never hides the data.
+    handles = ax_hip.get_legend_handles_labels()[0] + ax_low.get_legend_handles_labels()[0] + legend_extra
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", fontsize=13, frameon=False,
+                   ncol=min(len(handles), 8))
+
+    path = Path(path)
+    with atomic_open(path, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=PLOT_DPI)
+    return path
+
+
+def _title(fig, report: SetReport) -> None:
+    """Source, exercise, view and rep count."""
     by_side = report.reps_by_side
     side_text = ", ".join(f"{_SIDE_SHORT.get(k, k)} {v}" for k, v in sorted(by_side.items()) if k != Side.BOTH)
     count = f"{report.rep_count} rep{'s' if report.rep_count != 1 else ''}" + (f" ({side_text})" if side_text else "")
@@ -160,7 +191,11 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
     source = Path(report.source).name if report.source else "unknown source"
     fig.suptitle(f"{source}\n{exercise}, {report.view} view: {count}", fontsize=17, fontweight="bold")
 
-    # Rep shading first, so curves sit on top.
+
+def _shade_reps(ax_hip, ax_low, report: SetReport) -> list:
+    """Counted reps shaded, partials hatched (drawn first, so curves sit on top); legend entries."""
+    from matplotlib.patches import Patch
+
     legend_extra = []
     for rep in report.reps:
         ax_hip.axvspan(rep.start_s, rep.end_s, color="#4caf50", alpha=0.14, lw=0)
@@ -172,32 +207,12 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
         ax_low.axvspan(rep.start_s, rep.end_s, facecolor="none", edgecolor="#bbbbbb", hatch="//", lw=0)
     if report.partials:
         legend_extra.append(Patch(facecolor="white", edgecolor="#888888", hatch="//", label="partial (not counted)"))
+    return legend_extra
 
-    hip = lift if edge_on else cols["hip_deg"]
-    if hip is not None:
-        label, colour = ("hips above the knees", _SERIES_STYLE["hip_deg"][1]) if edge_on else _SERIES_STYLE["hip_deg"]
-        ax_hip.plot(t, hip, color=colour, lw=2.4, label=label)
-    else:
-        ax_hip.text(0.5, 0.5, "no hip angle in this report", transform=ax_hip.transAxes,
-                    ha="center", va="center", fontsize=15, color="#888888")
-    ax_hip.set_ylabel("hip lift (shoulder widths)" if edge_on else "hip extension (deg)", fontsize=14)
 
-    lower = [c for c in ("knee_deg", "neck_deg", "pelvis_deg") if cols[c] is not None]
-    for c in lower:
-        label, colour = _SERIES_STYLE[c]
-        ax_low.plot(t, cols[c], color=colour, lw=2.0, label=label)
-    if edge_on:
-        ax_low.text(0.5, 0.5, f"Seen from the {'feet' if view_family(report.view) == ViewFamily.FRONT else 'head'}: "
-                    "reps are counted, angles are not judged.\nFilm side-on to judge them (see the report).",
-                    transform=ax_low.transAxes, ha="center", va="center", fontsize=15, color="#555555")
-        ax_low.set_yticks([])
-    elif not lower:
-        ax_low.text(0.5, 0.5, "no knee or neck angle in this report", transform=ax_low.transAxes,
-                    ha="center", va="center", fontsize=15, color="#888888")
-    ax_low.set_ylabel("" if edge_on else "angle (deg)", fontsize=14)
-    ax_low.set_xlabel("time (s)", fontsize=14)
-
-    # Target and threshold lines, each on the panel that shows its series.
+def _target_and_threshold_lines(ax_hip, ax_low, report: SetReport, targets_deg: dict[str, float] | None,
+                                 cols: dict) -> None:
+    """Target and threshold lines, each on the panel that shows its series."""
     line_styles = {"target": ("-", 1.8), "warn": ("--", 1.6), "fault": (":", 2.2)}
     for col, value, label, kind in _target_lines(report, targets_deg):
         ax = ax_hip if col == "hip_deg" else ax_low
@@ -213,8 +228,12 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
                     va="bottom", fontsize=12, color=colour,
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
 
-    # Rep tops and labels.
-    ymax_hip = np.nanmax(hip) if hip is not None else 200.0
+
+def _mark_tops(ax_hip, report: SetReport, t: np.ndarray, hip: np.ndarray | None) -> list:
+    """Each rep's top marked and labelled (index and side), partials labelled; legend entries."""
+    from matplotlib.lines import Line2D
+
+    legend_extra = []
     for rep in report.reps:
         peak = rep.peak_hip_extension_deg
         if not math.isfinite(peak) and hip is not None:
@@ -231,14 +250,20 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
                         fontsize=11, color="#666666")
     if report.reps:
         legend_extra.append(Line2D([], [], marker="v", ls="", ms=10, color="#1b5e20", label="top of rep"))
+    return legend_extra
 
-    # Fault markers at their time, on the panel of their measure, staggered to limit overlap.
+
+def _mark_faults(ax_hip, ax_low, report: SetReport, t: np.ndarray, hip: np.ndarray | None, cols: dict) -> list:
+    """Fault markers at their time, on the panel of their measure, staggered to limit overlap."""
+    from matplotlib.lines import Line2D
+
+    legend_extra = []
     faults: list[Fault] = [f for r in (*report.reps, *report.partials) for f in r.faults]
     faults.sort(key=lambda f: f.t_s)
     for i, f in enumerate(faults):
         col = _FAULT_SERIES.get(f.code)
         ax = ax_low if col in ("knee_deg", "neck_deg", "pelvis_deg") and cols.get(col) is not None else ax_hip
-        colour = _FAULT_COLOUR if f.severity == "fault" else _WARN_COLOUR
+        colour = _FAULT_COLOUR if f.severity == Severity.FAULT else _WARN_COLOUR
         ax.axvline(f.t_s, color=colour, lw=1.2, alpha=0.6, ls="-")
         y = None
         if col is not None and f.unit == "deg" and math.isfinite(f.value) and (col == "hip_deg" or ax is ax_low):
@@ -262,24 +287,36 @@ def plot_angles(report: SetReport, path: str | Path, *, targets_deg: dict[str, f
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, lw=0.6, alpha=0.85))
     if faults:
         legend_extra.append(Line2D([], [], marker="X", ls="", ms=10, color=_FAULT_COLOUR, label="fault"))
-        if any(f.severity != "fault" for f in faults):
+        if any(f.severity != Severity.FAULT for f in faults):
             legend_extra.append(Line2D([], [], marker="X", ls="", ms=10, color=_WARN_COLOUR, label="warning"))
+    return legend_extra
 
-    if n:
-        finite_t = t[np.isfinite(t)]
-        if finite_t.size:
-            ax_hip.set_xlim(float(finite_t.min()), float(finite_t.max()) if finite_t.size > 1 else float(finite_t.min()) + 1.0)
-    if hip is not None and math.isfinite(ymax_hip):
-        lo, hi = ax_hip.get_ylim()
-        ax_hip.set_ylim(lo, hi + 0.12 * (hi - lo))  # room for the rep labels
 
-    # One legend for both panels, outside the axes so it never hides the data.
-    handles = ax_hip.get_legend_handles_labels()[0] + ax_low.get_legend_handles_labels()[0] + legend_extra
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", fontsize=13, frameon=False,
-                   ncol=min(len(handles), 8))
+def _draw_series(ax_hip, ax_low, report: SetReport, t: np.ndarray, cols: dict, lift: np.ndarray | None):
+    """The hip curve (or the hips' lift from the feet or the head) on top, knee, neck and pelvis
+    below; returns the top panel's series."""
+    edge_on = lift is not None
+    hip = lift if edge_on else cols["hip_deg"]
+    if hip is not None:
+        label, colour = ("hips above the knees", _SERIES_STYLE["hip_deg"][1]) if edge_on else _SERIES_STYLE["hip_deg"]
+        ax_hip.plot(t, hip, color=colour, lw=2.4, label=label)
+    else:
+        ax_hip.text(0.5, 0.5, "no hip angle in this report", transform=ax_hip.transAxes,
+                    ha="center", va="center", fontsize=15, color="#888888")
+    ax_hip.set_ylabel("hip lift (shoulder widths)" if edge_on else "hip extension (deg)", fontsize=14)
 
-    path = Path(path)
-    with atomic_open(path, "wb") as fh:
-        fig.savefig(fh, format="png", dpi=PLOT_DPI)
-    return path
+    lower = [c for c in ("knee_deg", "neck_deg", "pelvis_deg") if cols[c] is not None]
+    for c in lower:
+        label, colour = _SERIES_STYLE[c]
+        ax_low.plot(t, cols[c], color=colour, lw=2.0, label=label)
+    if edge_on:
+        ax_low.text(0.5, 0.5, f"Seen from the {'feet' if view_family(report.view) == ViewFamily.FRONT else 'head'}: "
+                    "reps are counted, angles are not judged.\nFilm side-on to judge them (see the report).",
+                    transform=ax_low.transAxes, ha="center", va="center", fontsize=15, color="#555555")
+        ax_low.set_yticks([])
+    elif not lower:
+        ax_low.text(0.5, 0.5, "no knee or neck angle in this report", transform=ax_low.transAxes,
+                    ha="center", va="center", fontsize=15, color="#888888")
+    ax_low.set_ylabel("" if edge_on else "angle (deg)", fontsize=14)
+    ax_low.set_xlabel("time (s)", fontsize=14)
+    return hip
