@@ -15,7 +15,8 @@ from typing import Any
 
 from formcheck.core.errors import ConfigError
 from formcheck.core.profile_schema import (FAULT_RULES, SECTIONS, Classify, ExerciseInfo, FaultRule, Lift, Measure,
-                                           Reps, Smoothing, ViewLimits, build_section)
+                                           Reps, Smoothing, ViewLimits, build_section,
+                                           reject_unknown)
 from formcheck.core.vocab import FAULT_CODES, JUDGING_FAMILIES, Exercise, FaultCode, Legs
 
 EXERCISES: tuple[str, ...] = tuple(Exercise)
@@ -121,18 +122,14 @@ class Profile:
 
 def _build(data: dict[str, Any], name: str, origin: str) -> Profile:
     """Typed sections from the merged TOML data; every value checked against the schema."""
-    for key in data:
-        if key not in SECTIONS and key != "faults":
-            raise ConfigError(f"{origin}: unknown profile key '{key}'")
+    reject_unknown(data, (*SECTIONS, "faults"), "", origin)
     sections = {}
     for key, cls in SECTIONS.items():
         if key not in data:
             raise ConfigError(f"{origin}: profile has no [{key}] section")
         sections[key] = build_section(cls, data[key], key, origin)
     faults = data.get("faults", {})
-    for code in faults:
-        if code not in FAULT_RULES:
-            raise ConfigError(f"{origin}: unknown profile key 'faults.{code}'")
+    reject_unknown(faults, FAULT_RULES, "faults.", origin)
     rules: dict[str, FaultRule] = {}
     for code, cls in FAULT_RULES.items():
         if code not in faults:

@@ -235,14 +235,19 @@ def _value(meta: dict[str, Any], value: Any, dotted: str, where: str) -> Any:
     return value
 
 
+def reject_unknown(data: dict, known: Any, prefix: str, where: str) -> None:
+    """A key the schema does not know is named, so a typo never silently keeps a default."""
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown profile key '{prefix}{key}'")
+
+
 def build_section(cls: type[_Section], data: Any, dotted: str, where: str) -> Any:
     """One typed section from its merged TOML table; a key the schema lacks is an error."""
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: '{dotted}' must be a table")
     known = {f.name: f for f in fields(cls)}
-    for key in data:
-        if key not in known:
-            raise ConfigError(f"{where}: unknown profile key '{dotted}.{key}'")
+    reject_unknown(data, known, f"{dotted}.", where)
     kw: dict[str, Any] = {}
     for name, f in known.items():
         if name not in data:
