@@ -19,6 +19,15 @@ from formcheck.core.atomic import atomic_open, atomic_write_text
 from formcheck.core.profile import Profile
 from formcheck.core.stats import count_by_side
 
+def _plain(obj: object, *names: str) -> None:
+    """Vocabulary members stored as the plain strings they equal, so a report's repr, pickle and
+    JSON read exactly as before the vocabulary existed."""
+    for name in names:
+        v = getattr(obj, name)
+        if isinstance(v, str) and type(v) is not str:
+            object.__setattr__(obj, name, str(v))
+
+
 @dataclass(frozen=True)
 class Fault:
     """One fault on one rep, with the evidence that it happened."""
@@ -33,11 +42,17 @@ class Fault:
     unit: str = "deg"
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        _plain(self, "code", "severity")
+
 
 @dataclass(frozen=True)
 class NotAssessed:
     code: str
     reason: str
+
+    def __post_init__(self) -> None:
+        _plain(self, "code")
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,9 @@ class Rep:
     end_frame: int
     faults: tuple[Fault, ...] = ()
     counted: bool = True  # False: a partial (reported, not counted)
+
+    def __post_init__(self) -> None:
+        _plain(self, "side", "variation")
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,9 @@ class FrameResult:
     # a fault and a warning differently. Empty when the producer did not say.
     cue_severity: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _plain(self, "phase", "working_side", "view")
+
 
 @dataclass(frozen=True)
 class SetReport:
@@ -104,6 +125,9 @@ class SetReport:
     # The profile the set was judged by (the recognised exercise's, with the user's overrides):
     # outputs read targets and cue times here instead of loading the profile again.
     exercise_profile: Profile | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _plain(self, "exercise", "view", "working_side")
 
     def targets_deg(self) -> dict[str, float]:
         """Target lines for overlays and plots ({} when the report carries no profile)."""
