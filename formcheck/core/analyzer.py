@@ -26,7 +26,7 @@ from formcheck.core.report import FrameResult, Rep, SetReport
 from formcheck.core.reps import RepWindow, Segmenter
 from formcheck.core.signals import refine_peak, rep_signal, reps_config, spike_min
 from formcheck.core.smoothing import OneEuroFilter, smooth_offline
-from formcheck.core.stats import count_by_side, finite_median
+from formcheck.core.stats import count_by_side, finite_median, working_side
 from formcheck.core.view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
 from formcheck.core.vocab import (AUTO, DEFAULT_EXERCISE, LEFT_ANKLE, LEFT_KNEE, N_LANDMARKS, PARTIAL, RIGHT_ANKLE, RIGHT_KNEE,
                                   SIDE_CHOICES, SIDE_OF_INDEX, FaultCode, Severity, Side, View, ViewFamily)
@@ -389,7 +389,7 @@ class Analyzer:
         not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
         warnings_ = self._warnings(profile, t, present, windows, view, why, ignored)
         return SetReport(
-            source=self.source, exercise=profile.name, view=view.view, working_side=_working_side(reps),
+            source=self.source, exercise=profile.name, view=view.view, working_side=working_side(reps),
             reps=tuple(reps), partials=tuple(partials), not_assessed=tuple(not_assessed),
             frames_total=int(t.size), frames_with_person=n_person,
             duration_s=float(t[-1] - t[0]) if t.size > 1 else 0.0, warnings=tuple(warnings_),
@@ -470,15 +470,6 @@ def initial_profile(exercise: str, profile_path: str | Path | None = None) -> Pr
     if exercise != AUTO and exercise not in EXERCISES:
         raise ConfigError(f"unknown exercise {exercise!r}; choose auto or one of: {', '.join(EXERCISES)}")
     return load_profile(DEFAULT_EXERCISE if exercise == AUTO else exercise, profile_path)
-
-
-def _working_side(reps: list[Rep]) -> str:
-    sides = {r.side for r in reps}
-    if not sides:
-        return Side.UNKNOWN
-    if len(sides) == 1:
-        return sides.pop()
-    return "+".join(sorted(sides))
 
 
 def analyze_series(series: LandmarkSeries, *, exercise: str = AUTO, side: str = AUTO,

@@ -24,3 +24,13 @@ def count_by_side(reps: Iterable) -> dict[str, int]:
     for rep in reps:
         out[rep.side] = out.get(rep.side, 0) + 1
     return out
+
+
+def working_side(reps: Iterable) -> str:
+    """The set's working side: the reps' one side, ``left+right`` when both worked, else unknown."""
+    sides = {rep.side for rep in reps}
+    if not sides:
+        return "unknown"
+    if len(sides) == 1:
+        return sides.pop()
+    return "+".join(sorted(sides))
