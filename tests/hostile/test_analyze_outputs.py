@@ -157,7 +157,6 @@ PROFILE_NUMBERS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 5: profile numbers are validated by the layout engineer")
 @pytest.mark.parametrize("text", [p[1] for p in PROFILE_NUMBERS], ids=[p[0] for p in PROFILE_NUMBERS])
 def test_profile_number_out_of_range_is_exit_5(text, tmp_path, clip):
     (tmp_path / "p.toml").write_text(text)
