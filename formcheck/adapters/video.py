@@ -63,8 +63,9 @@ _MIN_SKIP_LIMIT = 100
 class _Clock:
     """Frame times: the container's while they increase, else steps of 1/fps (with a warning)."""
 
-    def __init__(self, source: "VideoSource") -> None:
+    def __init__(self, source: "VideoSource", start: int = 0) -> None:
         self.source = source
+        self.start = start  # frames before it are skipped: their warnings are not ours
         self.prev: float | None = None
 
     def next(self, cap: cv2.VideoCapture, index: int) -> float:
@@ -76,10 +77,11 @@ class _Clock:
                 t_s = t_ms / 1000.0
             else:
                 src.timestamps_from = "index"
-                src.warnings.append(
-                    f"{src.name}: container timestamps stop increasing at frame {index} "
-                    f"({t_ms:.1f} ms); using steps of 1/{src.fps:g} s from there"
-                )
+                if index >= self.start:
+                    src.warnings.append(
+                        f"{src.name}: container timestamps stop increasing at frame {index} "
+                        f"({t_ms:.1f} ms); using steps of 1/{src.fps:g} s from there"
+                    )
         if t_s is None:
             t_s = 0.0 if self.prev is None else self.prev + 1.0 / src.fps
         self.prev = t_s
@@ -192,7 +194,7 @@ class VideoSource:
         self.truncated = False
         self.timestamps_from = "container"
         self.warnings = list(self._open_warnings)
-        clock = _Clock(self)
+        clock = _Clock(self, start)
         index = failed = 0
         try:
             while stop is None or index < stop:
@@ -214,6 +216,11 @@ class VideoSource:
             self.close()
         if stop is None:
             self._check_complete()
+
+    @property
+    def open_warnings(self) -> list[str]:
+        """Warnings known at open (they do not depend on which frames are read)."""
+        return list(self._open_warnings)
 
     @property
     def skip_limit(self) -> int:
