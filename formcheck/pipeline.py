@@ -175,7 +175,7 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
         raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
     return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
                                profile_path=profile_path, annotate=annotate, json_path=json_path,
-                               csv_path=csv_path)
+                               csv_path=csv_path, jobs=jobs)
 
 
 def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
@@ -241,8 +241,12 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
 def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
                         out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
                         json_path: Path | None = None, csv_path: Path | None = None,
-                        progress: bool = False) -> AnalysisResult:
-    """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``."""
+                        progress: bool = False, jobs: int | None = 1) -> AnalysisResult:
+    """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``.
+
+    The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
+    whose other clips keep the cores busy).
+    """
     del progress  # the pose pass is over
     stem = _stem(path)
     is_video = path.suffix.lower() in VIDEO_EXTS
@@ -254,10 +258,12 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     # part-way never leaves a report beside a missing video. Each file is written atomically.
     outputs: dict[str, Path] = {}
     if annotate and is_video:
-        from formcheck.outputs.annotated_video import write_annotated
+        from formcheck.adapters.pose_pool import available_cores
+        from formcheck.outputs.annotated_parallel import write_annotated_parallel
 
-        outputs["video"] = write_annotated(path, series, report, out_dir / f"{stem}.annotated.mp4",
-                                           profile_path=profile_path)
+        outputs["video"] = write_annotated_parallel(
+            path, series, report, out_dir / f"{stem}.annotated.mp4", profile_path=profile_path,
+            jobs=available_cores() if jobs is None else jobs)
     from formcheck.outputs.plots import plot_angles
     from formcheck.core.profile import load_profile
 

@@ -26,7 +26,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -171,34 +171,33 @@ def stitch(results: list[ChunkResult]) -> LandmarkSeries:
                           world=np.concatenate([r.world for r in results]), source=last["name"], meta=meta)
 
 
-class PosePool:
-    """Worker processes running chunks; ``with PosePool(jobs) as pool: pool.run(chunks)``.
+class WorkerPool:
+    """Quiet worker processes; ``with WorkerPool(jobs) as pool: pool.imap(fn, tasks)``.
 
     Leaving the block by any exception terminates the workers at once (no orphans, no waits).
     """
 
-    def __init__(self, jobs: int, model: Path | None = None) -> None:
+    def __init__(self, jobs: int) -> None:
         self.jobs = max(1, int(jobs))
-        self.model = model
         self._executor: cf.ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "PosePool":
+    def __enter__(self) -> "WorkerPool":
         ctx = multiprocessing.get_context("spawn")
         self._executor = cf.ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_worker_init)
         return self
 
-    def run(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkResult | FormcheckError]]:
-        """``(chunk, result)`` as they finish (any order); a FormcheckError is the result of a
-        chunk that failed (a damaged clip must not stop the others). Anything else raises."""
-        assert self._executor is not None, "use PosePool in a with block"
-        futures = {self._executor.submit(run_chunk, c, self.model): c for c in chunks}
+    def imap(self, fn: Callable[..., Any], tasks: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+        """``(task, fn(*task))`` as they finish (any order); a FormcheckError is the result of a
+        task that failed (a damaged clip must not stop the others). Anything else raises."""
+        assert self._executor is not None, "use the pool in a with block"
+        futures = {self._executor.submit(fn, *task): task for task in tasks}
         for fut in cf.as_completed(futures):
             try:
                 yield futures[fut], fut.result()
             except FormcheckError as exc:
                 yield futures[fut], exc
             except cf.process.BrokenProcessPool as exc:
-                raise ModelError("a pose worker process died (out of memory, or killed); "
+                raise ModelError("a worker process died (out of memory, or killed); "
                                  "try again with --jobs 1") from exc
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -249,8 +248,8 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
                 on_done(path, exc)
     expected = {p: sum(c.path == p for c in chunks) for p in paths}
     parts_done: dict[Path, list[ChunkResult]] = {p: [] for p in paths}
-    with PosePool(jobs, model) as pool:
-        for chunk, res in pool.run(chunks):
+    with WorkerPool(jobs) as pool:
+        for (chunk, _), res in pool.imap(run_chunk, [(c, model) for c in chunks]):
             path = chunk.path
             if path in out:
                 continue  # another chunk of this clip failed already
@@ -269,5 +268,5 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
     return out
 
 
-__all__ = ["Chunk", "ChunkResult", "PosePool", "available_cores", "extract_parallel", "plan_chunks",
+__all__ = ["Chunk", "ChunkResult", "WorkerPool", "available_cores", "extract_parallel", "plan_chunks",
            "run_chunk", "stitch"]

@@ -211,9 +211,14 @@ class VideoWriter:
             self.abort()
 
 
+def ffmpeg_exe() -> str | None:
+    """Path of the ffmpeg binary that writes ``.mp4`` (imageio-ffmpeg's), or None."""
+    return _ffmpeg_exe()
+
+
 def ffmpeg_available() -> bool:
     """True when ``.mp4`` (H.264) output is possible (imageio-ffmpeg installed)."""
     return _ffmpeg_exe() is not None
 
 
-__all__ = ["WRITER_EXTENSIONS", "VideoWriter", "ffmpeg_available"]
+__all__ = ["WRITER_EXTENSIONS", "VideoWriter", "ffmpeg_available", "ffmpeg_exe"]

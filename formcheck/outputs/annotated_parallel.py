@@ -1,0 +1,103 @@
+"""The annotated video drawn in time chunks on every core, then joined without re-encoding.
+
+The overlay of a frame needs the finished report (offline-refined angles, counts, cues), so it
+cannot be drawn while the landmarks come in; instead each worker decodes its part of the clip,
+draws it with the overlay engineer's ``draw_overlay`` (the same calls, frame for frame, as
+``annotated_video.write_annotated``), and encodes an H.264 segment; the last one adds the summary
+card. ffmpeg's concat demuxer then joins the segments (stream copy, no quality loss, well under a
+second) into a hidden file renamed over the target. Without ffmpeg (.webm output) or with one
+job, the serial ``write_annotated`` is used.
+"""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.adapters.pose_pool import WorkerPool
+from formcheck.adapters.video import VideoWriter, open_video
+from formcheck.adapters.video_writer import ffmpeg_exe
+from formcheck.core.errors import FormcheckError, VideoError
+from formcheck.core.landmarks import LandmarkSeries
+from formcheck.core.profile import load_profile
+from formcheck.core.report import SetReport
+from formcheck.core.timeline import replay
+from formcheck.draw.overlay import draw_overlay, draw_summary_card
+from formcheck.outputs.annotated_video import END_CARD_S, write_annotated
+
+# Shorter clips are drawn in one process: starting a worker costs about a second.
+MIN_SEGMENT_FRAMES = 150
+
+
+def _fps(series: LandmarkSeries) -> float:
+    n = len(series)
+    span = series.t_s[-1] - series.t_s[0] if n > 1 else 0.0
+    return (n - 1) / span if span > 0 else 30.0
+
+
+def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport, profile_path: Path | None,
+                 start: int, stop: int | None, out: Path, with_card: bool) -> int:
+    """Draw frames ``start <= index < stop`` (and the summary card) into ``out``; frames written."""
+    profile = load_profile(report.exercise, profile_path)
+    # The replay is a running state (counts, cues): it starts at the first frame in every chunk.
+    results = itertools.islice(replay(report, profile.targets_deg(), profile.reps["live_cue_s"]), start, None)
+    n = len(series)
+    fps = _fps(series)
+    with open_video(video_path) as video:
+        size = (video.width, video.height)
+        with VideoWriter(out, fps=fps, size=size) as writer:
+            for frame, result in zip(video.frames(start, stop), results):
+                lms = series.image[frame.index] if frame.index < n else None
+                if lms is not None and not np.isfinite(lms[:, 0]).any():
+                    lms = None
+                writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side))
+            if with_card:
+                card = draw_summary_card(report, size=size)
+                for _ in range(int(END_CARD_S * fps)):
+                    writer.write(card)
+            written = writer.frames_written
+    return written
+
+
+def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path,
+                             *, jobs: int, profile_path: Path | None = None) -> Path:
+    """Write the annotated video to ``out_path`` (as ``write_annotated``) with ``jobs`` processes."""
+    from formcheck.outputs.annotated_video import annotated_suffix
+
+    out_path = Path(out_path).with_suffix(annotated_suffix())
+    ffmpeg = ffmpeg_exe()
+    n = len(series)
+    if ffmpeg is None or jobs <= 1 or n < 2 * MIN_SEGMENT_FRAMES:
+        return write_annotated(video_path, series, report, out_path, profile_path=profile_path)
+    with open_video(video_path) as video:
+        if (video.width, video.height) != tuple(series.image_size):
+            raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
+                             "run again with --no-cache")
+    parts = min(jobs, n // MIN_SEGMENT_FRAMES)
+    bounds = [round(k * n / parts) for k in range(parts)] + [None]
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=f".{out_path.stem}.") as tmp:
+        segs = [Path(tmp) / f"part{k:03d}.mp4" for k in range(parts)]
+        tasks = [(video_path, series, report, profile_path, bounds[k], bounds[k + 1], segs[k], k == parts - 1)
+                 for k in range(parts)]
+        with WorkerPool(parts) as pool:
+            for _, res in pool.imap(draw_segment, tasks):
+                if isinstance(res, FormcheckError):
+                    raise res
+        listing = Path(tmp) / "parts.txt"
+        listing.write_text("".join(f"file '{s.name}'\n" for s in segs))
+        joined = Path(tmp) / f"joined{out_path.suffix}"
+        proc = subprocess.run([ffmpeg, "-nostdin", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0",
+                               "-i", str(listing), "-c", "copy", "-movflags", "+faststart", str(joined)],
+                              capture_output=True, text=True, start_new_session=True)
+        if proc.returncode != 0 or not joined.is_file():
+            last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+            raise VideoError(f"{out_path.name}: joining the video segments failed ({last})")
+        joined.replace(out_path)
+    return out_path
+
+
+__all__ = ["write_annotated_parallel", "draw_segment"]
