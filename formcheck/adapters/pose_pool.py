@@ -34,9 +34,11 @@ from formcheck.core.errors import FormcheckError, InputError, ModelError
 from formcheck.core.landmarks import LandmarkSeries
 
 WARMUP_S = 1.0
-# Below this many frames per worker the start-up of a process (import + model load, ~1.1 s)
-# costs more than the chunk saves; such clips run serially (see benchmarks/bench_pipeline.py).
-MIN_CHUNK_FRAMES = 150
+# Clips shorter than this many frames per worker run serially. For speed alone the crossover
+# is lower (a worker's start-up, import + model load, is about 1.1 s: see bench_pipeline.py
+# --crossover), but a seam adds a few pixels of landmark noise after it, and on a clip of a few
+# seconds that buys little time: 6 s at 30 fps keeps the bundled 11 s samples whole.
+MIN_CHUNK_FRAMES = 180
 
 
 def available_cores() -> int:
