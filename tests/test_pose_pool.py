@@ -148,3 +148,18 @@ def test_a_signal_stops_the_pool_with_no_orphans(long_clip, tmp_path, sig):
         assert proc.returncode == 130 and err.strip() == "formcheck: interrupted"
     assert "Traceback" not in err
     assert not list(tmp_path.glob("*.json"))
+
+
+@pytest.mark.mediapipe
+def test_a_damaged_middle_is_reported_and_the_reps_after_it_counted(tmp_path):
+    from formcheck.pipeline import analyze_path
+
+    data = bytearray((SAMPLES / "slht_left_good.mp4").read_bytes())
+    at = int(len(data) * 0.4)
+    data[at:at + 5_000] = bytes((j * 37 + 11) % 256 for j in range(5_000))  # 3 frames at 4.4 s
+    clip = tmp_path / "damaged.mp4"
+    clip.write_bytes(bytes(data))
+    result = analyze_path(clip, out_dir=tmp_path / "out", annotate=False, use_cache=False, jobs=1)
+    lost = [w for w in result.report.warnings if "damaged frame(s) skipped after" in w]
+    assert len(lost) >= 1
+    assert result.report.rep_count == 3  # the reps after the damage are still there
