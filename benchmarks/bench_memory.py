@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/bench_memory.py [--clip LONG.mp4] [--minutes 10] [--jobs N] [--annotate]
 
-Without ``--clip``, a 1920x1080 30 fps clip of ``--minutes`` is made in a temporary folder by
-looping ../shared/clips/bridge_side_2reps.mp4 (or samples/slht_left_good.mp4) with the ffmpeg of
-imageio-ffmpeg (never committed). `formcheck analyze` runs on it as a separate process; every
-0.25 s the resident set sizes of it and all its children (pose workers, ffmpeg) are read from
-/proc and summed. Printed: the peak of that sum, the parent's own peak, and the time taken.
+Without ``--clip``, a 1920x1080 30 fps clip of ``--minutes`` is made in a temporary folder from
+../shared/clips/bridge_side_2reps.mp4 (or samples/slht_left_good.mp4): 20 s encoded by the ffmpeg
+of imageio-ffmpeg, repeated by stream copy (never committed). `formcheck analyze` runs on it as a separate process; every
+0.25 s the memory of it and all its children (pose workers, ffmpeg) is read from /proc and summed
+(Pss, which counts a shared library's pages once, and plain RSS, which counts them in every
+process). Printed: the peaks of both sums, the main process's own peak, and the time taken.
 """
 
 from __future__ import annotations
@@ -22,37 +23,55 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (ROOT.parent / "shared" / "clips" / "bridge_side_2reps.mp4", ROOT / "samples" / "slht_left_good.mp4")
 
 
-def tree_rss_kb(pid: int) -> tuple[int, int]:
-    """(sum of VmRSS over ``pid`` and its descendants, VmRSS of ``pid``) in kB."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+def _status_kb(pid: int) -> tuple[int, int, int]:
+    """(parent pid, VmRSS, Pss) of ``pid`` in kB; Pss shares each shared page among its users."""
+    base = Path(f"/proc/{pid}")
+    fields = dict(line.split(":", 1) for line in (base / "status").read_text().splitlines() if ":" in line)
+    rss = int(fields["VmRSS"].split()[0]) if "VmRSS" in fields else 0
+    pss = 0
+    try:
+        for line in (base / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except OSError:
+        pass
+    return int(fields.get("PPid", "0").strip()), rss, pss
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int, int]:
+    """(sum of VmRSS, sum of Pss) over ``pid`` and its descendants, and VmRSS of ``pid``, in kB."""
+    info: dict[int, tuple[int, int, int]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
-        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+        if entry.name.isdigit():
+            try:
+                info[int(entry.name)] = _status_kb(int(entry.name))
+            except (OSError, ValueError, KeyError):
+                continue
     tree, todo = {pid}, [pid]
     while todo:
         p = todo.pop()
-        for kid, parent in parents.items():
+        for kid, (parent, _, _) in info.items():
             if parent == p and kid not in tree:
                 tree.add(kid)
                 todo.append(kid)
-    return sum(rss.get(p, 0) for p in tree), rss.get(pid, 0)
+    found = [info[p] for p in tree if p in info]
+    return sum(r for _, r, _ in found), sum(s for _, _, s in found), info.get(pid, (0, 0, 0))[1]
 
 
 def make_clip(out: Path, minutes: float) -> Path:
+    """20 s of 1080p30 encoded once (a source looped), then joined end to end by stream copy."""
     import imageio_ffmpeg
 
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     src = next(p for p in SOURCES if p.is_file())
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error", "-stream_loop", "-1",
-                    "-i", str(src), "-t", f"{minutes * 60}", "-an", "-vf", "scale=1920:1080,fps=30",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-pix_fmt", "yuv420p", str(out)], check=True)
+    part = out.with_name("part20s.mp4")
+    subprocess.run([ffmpeg, "-nostdin", "-y", "-loglevel", "error", "-stream_loop", "-1", "-i", str(src),
+                    "-t", "20", "-an", "-vf", "scale=1920:1080,fps=30", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-crf", "28", "-pix_fmt", "yuv420p", str(part)], check=True)
+    listing = out.with_name("parts.txt")
+    listing.write_text(f"file '{part.name}'\n" * max(1, round(minutes * 3)))
+    subprocess.run([ffmpeg, "-nostdin", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0",
+                    "-i", str(listing), "-c", "copy", str(out)], check=True)
     return out
 
 
@@ -71,15 +90,17 @@ def main() -> int:
             cmd += ["--jobs", str(args.jobs)]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        peak_tree = peak_parent = 0
+        peak_rss = peak_pss = peak_parent = 0
         while proc.poll() is None:
-            tree, parent = tree_rss_kb(proc.pid)
-            peak_tree, peak_parent = max(peak_tree, tree), max(peak_parent, parent)
+            rss, pss, parent = tree_memory_kb(proc.pid)
+            peak_rss, peak_pss, peak_parent = max(peak_rss, rss), max(peak_pss, pss), max(peak_parent, parent)
             time.sleep(0.25)
         out, err = proc.communicate()
         took = time.perf_counter() - t0
-    print(f"{clip.name}: exit {proc.returncode} in {took:.0f} s; peak resident memory {peak_tree / 1024:.0f} MB "
-          f"for formcheck and its children ({peak_parent / 1024:.0f} MB in the main process)")
+    print(f"{clip.name}: exit {proc.returncode} in {took:.0f} s; peak resident memory of formcheck and its "
+          f"children: {peak_pss / 1024:.0f} MB proportional (Pss: shared pages counted once), "
+          f"{peak_rss / 1024:.0f} MB summed RSS (shared libraries counted in each process); "
+          f"{peak_parent / 1024:.0f} MB in the main process")
     if proc.returncode:
         print(err.strip())
     else:

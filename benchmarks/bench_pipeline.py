@@ -9,7 +9,7 @@ this process, (b) ``analyze --no-annotate`` (``analyze_path``, no cache, ``--job
 ``analyze`` with the annotated video, their ratios against the goals (b/a >= 1.7, b at >= 2x
 real time, c adding < 15 % over b); then the same for a folder of 8 clips of 4 s (serial loop
 over the 8, against ``analyze_paths`` with ``--jobs``). ``--crossover`` also times one clip
-serial (``--jobs 1``) against split, for clip lengths of 2 to 16 s. The load average is printed:
+serial (``--jobs 1``) against split, for clip lengths of 2 to 12 s. The load average is printed:
 the machine may be shared, so the ratios measured side by side are what count.
 """
 
@@ -81,7 +81,7 @@ def compare(label: str, paths: list[Path], jobs: int, tmp: Path, duration_s: flo
 
 def crossover(src: Path, jobs: int, tmp: Path) -> None:
     print(f"\ncrossover: one 720p30 clip, serial (--jobs 1) against split (--jobs {jobs}), --no-annotate")
-    for seconds in (2, 4, 6, 8, 12, 16):
+    for seconds in (2, 4, 8, 12):
         clip = make_clip(src, tmp / f"cross_{seconds}.mp4", seconds)
         from formcheck.adapters import pose_pool
 

@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/check_parallel.py [VIDEO ...] [--parts 2] [--rendered N]
 
-Default videos: samples/*.mp4 and ../shared/clips/*.mp4 (when present). ``--rendered N`` adds
+Default videos (when none are given and no ``--rendered``): samples/*.mp4 and
+../shared/clips/*.mp4 (when present). ``--rendered N`` adds
 the first N clips of the rendered accuracy suite (benchmarks/bench_accuracy.py, seed 7), encoded
 to H.264 in a temporary folder. Every clip is cut into ``--parts`` chunks, however short (the
 CLI keeps short clips serial), run through ``pose_pool.run_chunk`` one after the other (the
@@ -73,7 +74,7 @@ def rendered(n: int, folder: Path) -> list[Path]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_accuracy import build_suite  # noqa: E402
 
-    from formcheck.adapters.video import VideoWriter
+    from formcheck.adapters.video_writer import VideoWriter
     from formcheck.synth.camera import Camera
     from formcheck.synth.motion import MotionParams, simulate
     from formcheck.synth.render import Renderer, RenderOptions
@@ -94,12 +95,17 @@ def rendered(n: int, folder: Path) -> list[Path]:
 
 
 def main() -> int:
+    from formcheck.adapters.stdio import route_native_stderr
+
+    route_native_stderr()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("videos", nargs="*", type=Path)
     ap.add_argument("--parts", type=int, default=2)
     ap.add_argument("--rendered", type=int, default=0, help="also the first N rendered benchmark clips")
     args = ap.parse_args()
-    videos = args.videos or sorted((ROOT / "samples").glob("*.mp4")) + sorted((ROOT.parent / "shared" / "clips").glob("*.mp4"))
+    videos = args.videos
+    if not videos and not args.rendered:
+        videos = sorted((ROOT / "samples").glob("*.mp4")) + sorted((ROOT.parent / "shared" / "clips").glob("*.mp4"))
     with tempfile.TemporaryDirectory() as tmp:
         if args.rendered:
             videos = videos + rendered(args.rendered, Path(tmp))

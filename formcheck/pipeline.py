@@ -87,10 +87,11 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, p
     """Run the pose model over a video, or load the cached landmarks of an unchanged video.
 
     ``jobs`` processes share the clip (default: the cores available); a clip too short to gain
-    from it runs in this process (see ``pose_pool.MIN_CHUNK_FRAMES``).
+    from it runs in this process (see ``pose_pool.MIN_CHUNK_FRAMES``). High frame rate clips
+    are sampled at about 30 fps, with their own timestamps (see ``video.model_step``).
     """
     from formcheck.adapters.pose_pool import available_cores, extract_parallel, plan_chunks
-    from formcheck.adapters.video import open_video
+    from formcheck.adapters.video import model_step, open_video
 
     key = _file_key(path, model)
     cached = _cached(cache, key)
@@ -98,10 +99,12 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, p
         return cached
     jobs = available_cores() if jobs is None else max(1, int(jobs))
     with open_video(path) as video:
-        if len(plan_chunks(path, video.frame_count, jobs, video.fps)) > 1:
+        video.step = model_step(video.fps)
+        if len(plan_chunks(path, video.frame_count, jobs, video.fps, step=video.step)) > 1:
             series = _extract_in_pool(path, jobs, model, progress)
         else:
             series = _extract_here(video, model, progress)
+            series.meta["model_step"] = video.step
     return _keep(series, key, cache)
 
 
@@ -248,6 +251,7 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     whose other clips keep the cores busy).
     """
     del progress  # the pose pass is over
+    out_dir.mkdir(parents=True, exist_ok=True)
     stem = _stem(path)
     is_video = path.suffix.lower() in VIDEO_EXTS
     if not series.source:

@@ -163,3 +163,10 @@ def test_a_damaged_middle_is_reported_and_the_reps_after_it_counted(tmp_path):
     lost = [w for w in result.report.warnings if "damaged frame(s) skipped after" in w]
     assert len(lost) >= 1
     assert result.report.rep_count == 3  # the reps after the damage are still there
+
+
+def test_chunks_of_a_sampled_clip_start_on_sampled_frames():
+    chunks = plan_chunks(Path("c.mp4"), 4800, 2, 120.0, step=4)
+    assert len(chunks) == 2 and all(c.step == 4 for c in chunks)
+    assert all(c.start % 4 == 0 and c.warm % 4 == 0 for c in chunks)
+    assert chunks[1].start - chunks[1].warm == 30 * 4  # one second of model frames

@@ -375,3 +375,14 @@ def test_a_frame_range_is_exactly_that_part_of_a_full_pass(tmp_path):
         assert [(i, t) for i, t, _ in part] == [(i, t) for i, t, _ in full[40:90]]
         assert all(np.array_equal(a[2], b[2]) for a, b in zip(part, full[40:90]))
         assert tail == [(i, t) for i, t, _ in full[-5:]]
+
+
+def test_high_frame_rates_feed_the_model_about_30_frames_a_second():
+    from formcheck.adapters.video import model_step
+
+    assert [model_step(f) for f in (24, 30, 44, 50, 60, 120, 240)] == [1, 1, 1, 2, 2, 4, 8]
+    with open_video(SAMPLE) as src:
+        full = [(f.index, f.t_s) for f in src]
+        src.step = 4
+        sampled = [(f.index, f.t_s) for f in src]  # iterating follows .step; times stay the clip's
+    assert sampled == full[::4]

@@ -57,6 +57,7 @@ class Chunk:
     start: int
     stop: int | None
     warm: int
+    step: int = 1  # the model runs on frames whose index is a multiple of it
 
 
 @dataclass
@@ -75,19 +76,20 @@ class ChunkResult:
 
 
 def plan_chunks(path: Path, n_frames: int | None, parts: int, fps: float,
-                min_chunk_frames: int = MIN_CHUNK_FRAMES) -> list[Chunk]:
+                min_chunk_frames: int = MIN_CHUNK_FRAMES, step: int = 1) -> list[Chunk]:
     """Cut ``n_frames`` into ``parts`` chunks of equal model work (warm-up frames included).
 
     One chunk (the whole clip) when the frame count is unknown or the chunks would be shorter
-    than ``min_chunk_frames``.
+    than ``min_chunk_frames`` model frames. With ``step``, every bound is a multiple of it.
     """
-    warm_n = int(round(WARMUP_S * fps))
-    if not n_frames or parts <= 1 or n_frames < parts * max(min_chunk_frames, warm_n + 1):
-        return [Chunk(Path(path), 0, None, 0)]
-    per = (n_frames + (parts - 1) * warm_n) / parts
+    warm_n = int(round(WARMUP_S * fps / step))
+    n_model = -(-n_frames // step) if n_frames else 0
+    if not n_model or parts <= 1 or n_model < parts * max(min_chunk_frames, warm_n + 1):
+        return [Chunk(Path(path), 0, None, 0, step)]
+    per = (n_model + (parts - 1) * warm_n) / parts
     starts = [0] + [int(round(k * per - (k - 1) * warm_n)) for k in range(1, parts)]
-    stops: list[int | None] = [*starts[1:], None]
-    return [Chunk(Path(path), s, e, max(0, s - warm_n)) for s, e in zip(starts, stops)]
+    stops: list[int | None] = [*(s * step for s in starts[1:]), None]
+    return [Chunk(Path(path), s * step, e, max(0, s - warm_n) * step, step) for s, e in zip(starts, stops)]
 
 
 def _die_with_parent() -> None:
@@ -121,11 +123,11 @@ def run_chunk(chunk: Chunk, model: Path | None) -> ChunkResult:
     n_multi = 0
     with open_video(chunk.path) as video, PoseEstimator(model_path=model) as est:
         every = est.probe_every
-        for index, t_s, bgr in video.frames(chunk.warm, chunk.stop):
+        for index, t_s, bgr in video.frames(chunk.warm, chunk.stop, chunk.step):
             if index < chunk.start:
                 est.detect(bgr, t_s * 1000.0, probe=False)
                 continue
-            res = est.detect(bgr, t_s * 1000.0, probe=bool(every) and index % every == 0)
+            res = est.detect(bgr, t_s * 1000.0, probe=bool(every) and (index // chunk.step) % every == 0)
             t_list.append(float(t_s))
             images.append(res.image)
             worlds.append(res.world)
@@ -135,7 +137,7 @@ def run_chunk(chunk: Chunk, model: Path | None) -> ChunkResult:
                 "frame_count": video.frame_count, "truncated": video.truncated,
                 "timestamps_from": video.timestamps_from, "name": video.name,
                 "open_warnings": list(video.open_warnings), "model": est.model_path.name,
-                "probe_every": every}
+                "probe_every": every, "step": chunk.step}
         adjusted = est.n_timestamps_adjusted
     if not t_list:
         empty = np.zeros((0, 33, 4))
@@ -167,6 +169,7 @@ def stitch(results: list[ChunkResult]) -> LandmarkSeries:
         "model": last["model"],
         "fps": last["fps"],
         "chunks": len(results),
+        "model_step": last["step"],
     }
     return LandmarkSeries(t_s=t_s, image=np.concatenate([r.image for r in results]),
                           image_size=tuple(last["size"]),
@@ -230,7 +233,7 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
     A clip that fails maps to its FormcheckError. ``on_done(path, series_or_error)`` is called as
     each clip completes.
     """
-    from formcheck.adapters.video import open_video
+    from formcheck.adapters.video import model_step, open_video
 
     paths = [Path(p) for p in paths]
     tail = len(paths) % jobs if len(paths) >= jobs else len(paths)
@@ -238,12 +241,10 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
     out: dict[Path, LandmarkSeries | FormcheckError] = {}
     for i, path in enumerate(paths):
         parts = 1 if i < len(paths) - tail or tail == 0 else max(1, jobs // tail)
-        if parts == 1:
-            chunks.append(Chunk(path, 0, None, 0))
-            continue
         try:
             with open_video(path) as video:
-                chunks.extend(plan_chunks(path, video.frame_count, parts, video.fps))
+                chunks.extend(plan_chunks(path, video.frame_count, parts, video.fps,
+                                          step=model_step(video.fps)))
         except FormcheckError as exc:
             out[path] = exc
             if on_done is not None:

@@ -6,7 +6,8 @@ draws it with the overlay engineer's ``draw_overlay`` (the same calls, frame for
 ``annotated_video.write_annotated``), and encodes an H.264 segment; the last one adds the summary
 card. ffmpeg's concat demuxer then joins the segments (stream copy, no quality loss, well under a
 second) into a hidden file renamed over the target. Without ffmpeg (.webm output) or with one
-job, the serial ``write_annotated`` is used.
+job, the serial ``write_annotated`` is used, except for a series sampled from a high frame rate
+clip, drawn here in one segment on the frames the model saw.
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ def _fps(series: LandmarkSeries) -> float:
 
 def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport, profile_path: Path | None,
                  start: int, stop: int | None, out: Path, with_card: bool) -> int:
-    """Draw frames ``start <= index < stop`` (and the summary card) into ``out``; frames written."""
+    """Draw the series' frames ``start <= i < stop`` (and the summary card) into ``out``.
+
+    A series sampled from a high frame rate clip (``meta["model_step"]``) is drawn on the frames
+    the model saw, at the series' rate. Returns the frames written."""
+    step = int(series.meta.get("model_step", 1) or 1)
     profile = load_profile(report.exercise, profile_path)
     # The replay is a running state (counts, cues): it starts at the first frame in every chunk.
     results = itertools.islice(replay(report, profile.targets_deg(), profile.reps["live_cue_s"]), start, None)
@@ -50,8 +55,10 @@ def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport, pr
     with open_video(video_path) as video:
         size = (video.width, video.height)
         with VideoWriter(out, fps=fps, size=size) as writer:
-            for frame, result in zip(video.frames(start, stop), results):
-                lms = series.image[frame.index] if frame.index < n else None
+            frames = video.frames(start * step, None if stop is None else stop * step, step)
+            for frame, result in zip(frames, results):
+                i = frame.index // step
+                lms = series.image[i] if i < n else None
                 if lms is not None and not np.isfinite(lms[:, 0]).any():
                     lms = None
                 writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side))
@@ -71,8 +78,12 @@ def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: S
     out_path = Path(out_path).with_suffix(annotated_suffix())
     ffmpeg = ffmpeg_exe()
     n = len(series)
-    if ffmpeg is None or jobs <= 1 or n < 2 * MIN_SEGMENT_FRAMES:
+    sampled = int(series.meta.get("model_step", 1) or 1) > 1
+    if not sampled and (ffmpeg is None or jobs <= 1 or n < 2 * MIN_SEGMENT_FRAMES):
         return write_annotated(video_path, series, report, out_path, profile_path=profile_path)
+    if ffmpeg is None or jobs <= 1 or n < 2 * MIN_SEGMENT_FRAMES:  # one segment (atomic), drawn here
+        draw_segment(video_path, series, report, profile_path, 0, None, out_path, True)
+        return out_path
     with open_video(video_path) as video:
         if (video.width, video.height) != tuple(series.image_size):
             raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
