@@ -17,7 +17,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
 from formcheck.adapters.pose_pool import WorkerPool
 from formcheck.adapters.video import VideoWriter, open_video
@@ -27,8 +26,8 @@ from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.profile import load_profile
 from formcheck.core.report import SetReport
 from formcheck.core.timeline import replay
-from formcheck.draw.overlay import draw_overlay, draw_summary_card
-from formcheck.outputs.annotated_video import END_CARD_S, write_annotated
+from formcheck.draw.overlay import draw_summary_card
+from formcheck.outputs.annotated_video import END_CARD_S, clip_layout, draw_frame, write_annotated
 
 # Shorter clips are drawn in one process: starting a worker costs about a second.
 MIN_SEGMENT_FRAMES = 150
@@ -50,20 +49,16 @@ def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport, pr
     profile = load_profile(report.exercise, profile_path)
     # The replay is a running state (counts, cues): it starts at the first frame in every chunk.
     results = itertools.islice(replay(report, profile.targets_deg(), profile.reps["live_cue_s"]), start, None)
-    n = len(series)
     fps = _fps(series)
     with open_video(video_path) as video:
         size = (video.width, video.height)
-        with VideoWriter(out, fps=fps, size=size) as writer:
+        layout = clip_layout(series, report, size)
+        with VideoWriter(out, fps=fps, size=layout.canvas) as writer:
             frames = video.frames(start * step, None if stop is None else stop * step, step)
             for frame, result in zip(frames, results):
-                i = frame.index // step
-                lms = series.image[i] if i < n else None
-                if lms is not None and not np.isfinite(lms[:, 0]).any():
-                    lms = None
-                writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side))
+                writer.write(draw_frame(frame.bgr, series, frame.index // step, result, report, layout))
             if with_card:
-                card = draw_summary_card(report, size=size)
+                card = draw_summary_card(report, size=layout.canvas)
                 for _ in range(int(END_CARD_S * fps)):
                     writer.write(card)
             written = writer.frames_written
