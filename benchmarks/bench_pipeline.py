@@ -1,6 +1,6 @@
 """Benchmark: the pipeline on every core against the serial decode + pose model loop.
 
-    .venv/bin/python benchmarks/bench_pipeline.py [VIDEO] [--jobs N] [--seconds 16] [--crossover]
+    .venv/bin/python benchmarks/bench_pipeline.py [VIDEO] [--jobs N] [--seconds 16] [--crossover] [--no-folder]
 
 VIDEO defaults to ../shared/clips/bridge_side_2reps.mp4 (1280x720), re-timed here to a 720p30
 clip of ``--seconds`` (looped; ffmpeg of imageio-ffmpeg, in a temporary folder). One run prints,
@@ -101,6 +101,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=available_cores())
     ap.add_argument("--seconds", type=float, default=16.0)
     ap.add_argument("--crossover", action="store_true")
+    ap.add_argument("--no-folder", action="store_true", help="only the one-clip comparison")
     args = ap.parse_args()
     if not args.video.is_file():
         raise SystemExit(f"no clip at {args.video}: pass a video")
@@ -110,6 +111,9 @@ def main() -> None:
         tmp = Path(tmp_name)
         clip = make_clip(args.video, tmp / "clip720p30.mp4", args.seconds)
         compare(f"one clip, 1280x720 at 30 fps ({args.video.name} looped)", [clip], args.jobs, tmp, args.seconds)
+        if args.no_folder:
+            print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            return
         short = make_clip(args.video, tmp / "short.mp4", 4.0)
         folder = []
         for i in range(8):
