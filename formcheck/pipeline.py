@@ -82,8 +82,11 @@ def _keep(series: LandmarkSeries, key: str, cache: Path | None) -> LandmarkSerie
     return series
 
 
-def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, progress: bool,
-                        jobs: int | None = None) -> LandmarkSeries:
+ProgressFn = Callable[[int, int | None], None]
+
+
+def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
+                        progress: bool | ProgressFn, jobs: int | None = None) -> LandmarkSeries:
     """Run the pose model over a video, or load the cached landmarks of an unchanged video.
 
     ``jobs`` processes share the clip (default: the cores available); a clip too short to gain
@@ -108,22 +111,24 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None, p
     return _keep(series, key, cache)
 
 
-def _extract_here(video, model: Path | None, progress: bool) -> LandmarkSeries:  # noqa: ANN001
+def _extract_here(video, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:  # noqa: ANN001
     from formcheck.adapters.pose import PoseEstimator, extract_landmarks
 
     with PoseEstimator(model_path=model) as estimator:
-        bar = _progress_bar(video.name, video.frame_count) if progress else None
+        bar = _progress_bar(video.name, video.frame_count) if progress is True else None
+        on_frames = bar.update if bar else (progress if callable(progress) else None)
         try:
-            return extract_landmarks(video, estimator, progress=bar.update if bar else None)
+            return extract_landmarks(video, estimator, progress=on_frames)
         finally:
             if bar:
                 bar.close()
 
 
-def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool) -> LandmarkSeries:
+def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:
+    """The clip in chunks; a progress function hears of the frames once, when all are in."""
     from formcheck.adapters.pose_pool import extract_parallel
 
-    bar = _progress_bar(f"{path.name} ({jobs} processes)", None) if progress else None
+    bar = _progress_bar(f"{path.name} ({jobs} processes)", None) if progress is True else None
     try:
         result = extract_parallel([path], jobs, model=model)[path]
     finally:
@@ -131,6 +136,8 @@ def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool) 
             bar.close()
     if isinstance(result, FormcheckError):
         raise result
+    if callable(progress):
+        progress(len(result), result.meta.get("frames_expected"))
     return result
 
 
@@ -158,7 +165,7 @@ def _stem(path: Path) -> str:
 
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
-                 annotate: bool = True, progress: bool = False, json_path: Path | None = None,
+                 annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
                  csv_path: Path | None = None, jobs: int | None = None) -> AnalysisResult:
     """Analyse one video or landmark file and write its outputs into ``out_dir``.
 
@@ -244,7 +251,7 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
 def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
                         out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
                         json_path: Path | None = None, csv_path: Path | None = None,
-                        progress: bool = False, jobs: int | None = 1) -> AnalysisResult:
+                        progress: bool | ProgressFn = False, jobs: int | None = 1) -> AnalysisResult:
     """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``.
 
     The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
