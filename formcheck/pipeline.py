@@ -159,33 +159,31 @@ class _progress_bar:
         self._p.stop()
 
 
-def _stem(path: Path) -> str:
-    return path.name[: -len(CACHE_SUFFIX)] if path.name.endswith(CACHE_SUFFIX) else path.stem
-
-
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
                  annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
-                 csv_path: Path | None = None, jobs: int | None = None) -> AnalysisResult:
+                 csv_path: Path | None = None, stem: str | None = None, jobs: int | None = None) -> AnalysisResult:
     """Analyse one video or landmark file and write its outputs into ``out_dir``.
 
-    ``jobs``: processes for the pose model (default: the cores available; 1 = this process).
-    """
+    ``stem`` names the outputs (default: :func:`output_stem`); callers with several inputs
+    of the same name pass unique stems. ``jobs``: processes for the pose model (default: the
+    cores available; 1 = this process)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(not_a_file(path))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    stem = stem or output_stem(path)
     if path.suffix.lower() in LANDMARK_EXTS:
         series = LandmarkSeries.load_npz(path)
     elif path.suffix.lower() in VIDEO_EXTS:
-        cache = out_dir / f"{_stem(path)}{CACHE_SUFFIX}" if use_cache else None
+        cache = out_dir / f"{stem}{CACHE_SUFFIX}" if use_cache else None
         series = landmarks_for_video(path, model=model, cache=cache, progress=progress, jobs=jobs)
     else:
         raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
     return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
                                profile_path=profile_path, annotate=annotate, json_path=json_path,
-                               csv_path=csv_path, jobs=jobs)
+                               csv_path=csv_path, stem=stem, jobs=jobs)
 
 
 def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
@@ -237,7 +235,7 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
             on_result(path, result)
             continue
         keys[path] = _file_key(path, model)
-        caches[path] = Path(options["out_dir"]) / f"{_stem(path)}{CACHE_SUFFIX}" if use_cache else None
+        caches[path] = Path(options["out_dir"]) / f"{output_stem(path)}{CACHE_SUFFIX}" if use_cache else None
         cached = _cached(caches[path], keys[path])
         if cached is not None:
             keys.pop(path)
@@ -251,7 +249,8 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
 def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
                         out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
                         json_path: Path | None = None, csv_path: Path | None = None,
-                        progress: bool | ProgressFn = False, jobs: int | None = 1) -> AnalysisResult:
+                        progress: bool | ProgressFn = False, stem: str | None = None,
+                        jobs: int | None = 1) -> AnalysisResult:
     """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``.
 
     The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
@@ -259,7 +258,7 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     """
     del progress  # the pose pass is over
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = _stem(path)
+    stem = stem or output_stem(path)
     is_video = path.suffix.lower() in VIDEO_EXTS
     if not series.source:
         series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)

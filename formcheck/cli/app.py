@@ -64,9 +64,6 @@ def analyze(
                                        help="Processes for the pose model (default: the cores available)."),
 ) -> None:
     """Analyse recorded sets: count reps per side and judge each rep."""
-    from formcheck.pipeline import AnalysisResult, analyze_paths, expand_inputs
-    from formcheck.outputs.summary import format_summary
-
     try:
         plan = plan_inputs(paths, out=out, json_path=json_path, csv_path=csv_path)
     except FormcheckError as exc:
@@ -74,26 +71,23 @@ def analyze(
     for note in plan.notes:
         typer.echo(f"formcheck: note: {note}", err=True)
     first_code = 0
+    for path, stem in plan.items:
+        try:
+            result = run_one(path, stem, exercise=exercise.value, side=side.value, out_dir=out, model=model,
+                             profile_path=profile, use_cache=not no_cache, annotate=annotate,
+                             progress=not quiet, json_path=json_path, csv_path=csv_path, jobs=jobs)
+        except FormcheckError as exc:
+            message = str(exc).removeprefix(f"{path.name}: ")  # the library names the file too
+            typer.echo(f"formcheck: {path}: {message}", err=True)
+            first_code = first_code or exc.exit_code
+            continue
+        except KeyboardInterrupt:
+            raise typer.Exit(signals.stop_code())
+        from formcheck.outputs.summary import format_summary
 
-    def show(path: Path, result: "AnalysisResult | FormcheckError") -> None:
-        nonlocal first_code
-        if isinstance(result, FormcheckError):
-            typer.echo(f"formcheck: {path}: {result}", err=True)
-            first_code = first_code or result.exit_code
-            return
         typer.echo(format_summary(result.report))
         typer.echo("Wrote: " + ", ".join(str(p) for p in result.outputs.values()))
         typer.echo("")
-
-    try:
-        analyze_paths(inputs, show, jobs=jobs, model=model, use_cache=not no_cache,
-                      exercise=exercise.value, side=side.value, out_dir=out, profile_path=profile,
-                      annotate=annotate, progress=not quiet, json_path=json_path, csv_path=csv_path)
-    except FormcheckError as exc:
-        raise _fail(exc)
-    except KeyboardInterrupt:
-        typer.echo("formcheck: interrupted", err=True)
-        raise typer.Exit(130)
     raise typer.Exit(first_code)
 
 
