@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from formcheck.core.analyzer import analyze_series, initial_profile
-from formcheck.core.errors import InputError
+from formcheck.core.errors import FormcheckError, InputError
 from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import SetReport
 from formcheck.outputs.places import not_a_file
@@ -65,38 +65,80 @@ def _file_key(path: Path, model: Path | None) -> str:
     return h.hexdigest()[:16]
 
 
-ProgressFn = Callable[[int, int | None], None]
+def _cached(cache: Path | None, key: str) -> LandmarkSeries | None:
+    if cache is None or not cache.is_file():
+        return None
+    try:
+        cached = LandmarkSeries.load_npz(cache)
+    except InputError:
+        return None  # a damaged cache is simply rebuilt
+    return cached if cached.meta.get("cache_key") == key else None
 
 
-def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
-                        progress: bool | ProgressFn) -> LandmarkSeries:
-    """Run the pose model over a video, or load the cached landmarks of an unchanged video.
-
-    ``progress``: True draws a terminal bar; a function is called with (frames done, total).
-    """
-    key = _file_key(path, model)
-    if cache is not None and cache.is_file():
-        try:
-            cached = LandmarkSeries.load_npz(cache)
-            if cached.meta.get("cache_key") == key:
-                return cached
-        except InputError:
-            pass  # a damaged cache is simply rebuilt
-    from formcheck.adapters.pose import PoseEstimator, extract_landmarks
-    from formcheck.adapters.video import open_video
-
-    with open_video(path) as video, PoseEstimator(model_path=model) as estimator:
-        bar = _progress_bar(path.name, video.frame_count) if progress is True else None
-        on_frames = bar.update if bar else (progress if callable(progress) else None)
-        try:
-            series = extract_landmarks(video, estimator, progress=on_frames)
-        finally:
-            if bar:
-                bar.close()
+def _keep(series: LandmarkSeries, key: str, cache: Path | None) -> LandmarkSeries:
     series.meta["cache_key"] = key
     if cache is not None:
         series.save_npz(cache)
     return series
+
+
+ProgressFn = Callable[[int, int | None], None]
+
+
+def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
+                        progress: bool | ProgressFn, jobs: int | None = None) -> LandmarkSeries:
+    """Run the pose model over a video, or load the cached landmarks of an unchanged video.
+
+    ``jobs`` processes share the clip (default: the cores available); a clip too short to gain
+    from it runs in this process (see ``pose_pool.MIN_CHUNK_FRAMES``). High frame rate clips
+    are sampled at about 30 fps, with their own timestamps (see ``video.model_step``).
+    """
+    from formcheck.adapters.pose_pool import available_cores, extract_parallel, plan_chunks
+    from formcheck.adapters.video import model_step, open_video
+
+    key = _file_key(path, model)
+    cached = _cached(cache, key)
+    if cached is not None:
+        return cached
+    jobs = available_cores() if jobs is None else max(1, int(jobs))
+    with open_video(path) as video:
+        video.step = model_step(video.fps)
+        if len(plan_chunks(path, video.frame_count, jobs, video.fps, step=video.step)) > 1:
+            series = _extract_in_pool(path, jobs, model, progress)
+        else:
+            series = _extract_here(video, model, progress)
+            series.meta["model_step"] = video.step
+    return _keep(series, key, cache)
+
+
+def _extract_here(video, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:  # noqa: ANN001
+    from formcheck.adapters.pose import PoseEstimator, extract_landmarks
+
+    with PoseEstimator(model_path=model) as estimator:
+        bar = _progress_bar(video.name, video.frame_count) if progress is True else None
+        on_frames = bar.update if bar else (progress if callable(progress) else None)
+        try:
+            return extract_landmarks(video, estimator, progress=on_frames)
+        finally:
+            if bar:
+                bar.close()
+
+
+def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:
+    """The clip in chunks; a progress function hears of the frames once, when all are in."""
+    from formcheck.adapters.pose_pool import extract_parallel
+
+    bar = _progress_bar(f"{path.name} ({jobs} processes)", None) if progress is True else None
+    try:
+        result = extract_parallel([path], jobs, model=model)[path]
+    finally:
+        if bar:
+            bar.close()
+    if isinstance(result, FormcheckError):
+        raise result
+    if callable(progress):
+        progress(len(result), result.meta.get("frames_expected"))
+    return result
 
 
 class _progress_bar:
@@ -120,11 +162,12 @@ class _progress_bar:
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
                  annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
-                 csv_path: Path | None = None, stem: str | None = None) -> AnalysisResult:
+                 csv_path: Path | None = None, stem: str | None = None, jobs: int | None = None) -> AnalysisResult:
     """Analyse one video or landmark file and write its outputs into ``out_dir``.
 
     ``stem`` names the outputs (default: :func:`output_stem`); callers with several inputs
-    of the same name pass unique stems."""
+    of the same name pass unique stems. ``jobs``: processes for the pose model (default: the
+    cores available; 1 = this process)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(not_a_file(path))
@@ -133,14 +176,92 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = stem or output_stem(path)
-    is_video = path.suffix.lower() in VIDEO_EXTS
     if path.suffix.lower() in LANDMARK_EXTS:
         series = LandmarkSeries.load_npz(path)
-    elif is_video:
+    elif path.suffix.lower() in VIDEO_EXTS:
         cache = out_dir / f"{stem}{CACHE_SUFFIX}" if use_cache else None
-        series = landmarks_for_video(path, model=model, cache=cache, progress=progress)
+        series = landmarks_for_video(path, model=model, cache=cache, progress=progress, jobs=jobs)
     else:
         raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
+    return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
+                               profile_path=profile_path, annotate=annotate, json_path=json_path,
+                               csv_path=csv_path, stem=stem, jobs=jobs)
+
+
+def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
+                  *, jobs: int | None = None, model: Path | None = None, use_cache: bool = True,
+                  **options: Any) -> None:
+    """Analyse several inputs, ``jobs`` pose processes at a time (default: the cores available).
+
+    Whole clips go to the workers (the last ones are split, see ``pose_pool.extract_parallel``);
+    each clip's report and outputs are made here as soon as its landmarks are in, while the
+    workers go on with the others. ``on_result(path, result_or_error)`` is called once per input,
+    in the order they complete. ``options``: the keywords of ``analyze_path``.
+    """
+    from formcheck.adapters.pose_pool import available_cores, extract_parallel
+
+    jobs = available_cores() if jobs is None else max(1, int(jobs))
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1:  # one clip: split in time (or kept serial when short)
+        try:
+            one: AnalysisResult | FormcheckError = analyze_path(
+                paths[0], model=model, use_cache=use_cache, jobs=jobs, **options)
+        except FormcheckError as exc:
+            one = exc
+        on_result(paths[0], one)
+        return
+
+    def finish(path: Path, series: "LandmarkSeries | FormcheckError") -> None:
+        try:
+            if isinstance(series, FormcheckError):
+                raise series
+            if path in keys:
+                series = _keep(series, keys[path], caches[path])
+            result: AnalysisResult | FormcheckError = _report_and_outputs(
+                path, series, out_dir=Path(options["out_dir"]),
+                **{k: v for k, v in options.items() if k != "out_dir"})
+        except FormcheckError as exc:
+            result = exc
+        on_result(path, result)
+
+    keys: dict[Path, str] = {}
+    caches: dict[Path, Path | None] = {}
+    to_extract: list[Path] = []
+    for path in paths:
+        if jobs == 1 or path.suffix.lower() not in VIDEO_EXTS or not path.is_file():
+            try:
+                result: AnalysisResult | FormcheckError = analyze_path(
+                    path, model=model, use_cache=use_cache, jobs=1, **options)
+            except FormcheckError as exc:
+                result = exc
+            on_result(path, result)
+            continue
+        keys[path] = _file_key(path, model)
+        caches[path] = Path(options["out_dir"]) / f"{output_stem(path)}{CACHE_SUFFIX}" if use_cache else None
+        cached = _cached(caches[path], keys[path])
+        if cached is not None:
+            keys.pop(path)
+            finish(path, cached)
+        else:
+            to_extract.append(path)
+    if to_extract:
+        extract_parallel(to_extract, jobs, model=model, on_done=finish)
+
+
+def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
+                        out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
+                        json_path: Path | None = None, csv_path: Path | None = None,
+                        progress: bool | ProgressFn = False, stem: str | None = None,
+                        jobs: int | None = 1) -> AnalysisResult:
+    """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``.
+
+    The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
+    whose other clips keep the cores busy).
+    """
+    del progress  # the pose pass is over
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = stem or output_stem(path)
+    is_video = path.suffix.lower() in VIDEO_EXTS
     if not series.source:
         series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)
     report = analyze_series(series, exercise=exercise, side=side,
@@ -149,9 +270,12 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     # part-way never leaves a report beside a missing video. Each file is written atomically.
     outputs: dict[str, Path] = {}
     if annotate and is_video:
-        from formcheck.outputs.annotated_video import write_annotated
+        from formcheck.adapters.pose_pool import available_cores
+        from formcheck.outputs.annotated_parallel import write_annotated_parallel
 
-        outputs["video"] = write_annotated(path, series, report, out_dir / f"{stem}.annotated.mp4")
+        outputs["video"] = write_annotated_parallel(
+            path, series, report, out_dir / f"{stem}.annotated.mp4",
+            jobs=available_cores() if jobs is None else jobs)
     from formcheck.outputs.plots import plot_angles
 
     outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=report.targets_deg())

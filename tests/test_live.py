@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -792,3 +793,36 @@ def test_cli_keys_pause_and_quit_on_the_real_window(xvfb, tmp_path):
     # quit before the clip's end (8.2 s of video)
     assert log["stats"]["frames_captured"] < 0.8 * 8.24 * 59.94
     assert shot.std() > 10
+
+
+@pytest.mark.mediapipe
+def test_ctrl_c_at_the_terminal_keeps_the_recording(xvfb, tmp_path):
+    """SIGINT to the whole foreground process group (what Ctrl-C does) reaches formcheck and not
+    the ffmpeg encoder, so the recording is finished and decodes to its last frame."""
+    import cv2
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "formcheck.cli", "live", "--source", str(SAMPLES / "slht_left_good.mp4"),
+         "--realtime", "--mute", "--record", str(tmp_path)],
+        env=xvfb, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)  # its own process group, as a shell's foreground job
+    try:
+        find_window(xvfb)
+        time.sleep(3.0)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    videos = [p for p in tmp_path.iterdir() if p.suffix in (".mp4", ".webm")]
+    assert len(videos) == 1 and not videos[0].name.startswith("."), sorted(tmp_path.iterdir())
+    cap = cv2.VideoCapture(str(videos[0]))
+    expected = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    decoded = 0
+    while cap.read()[0]:
+        decoded += 1
+    cap.release()
+    assert expected >= 30 and decoded == expected
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())

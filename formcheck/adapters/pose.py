@@ -335,8 +335,10 @@ class PoseEstimator:
         return PoseResult(images[best], world, n, t_ms)
 
     # -- video mode ---------------------------------------------------------------------------
-    def detect(self, frame_bgr: np.ndarray, t_ms: float) -> PoseResult:
-        """Pose of the athlete in one frame (``"video"`` mode). ``t_ms``: frame time in ms."""
+    def detect(self, frame_bgr: np.ndarray, t_ms: float, *, probe: bool | None = None) -> PoseResult:
+        """Pose of the athlete in one frame (``"video"`` mode). ``t_ms``: frame time in ms.
+        ``probe``: count the people here (default: one frame in ``probe_every``; a chunk of a
+        clip passes its own choice, to probe the frames a whole-clip run would)."""
         if self.running_mode != "video":
             raise ModelError("detect() needs running_mode='video'; in 'live' mode use submit()/latest()")
         image, t = self._prepare(frame_bgr, t_ms)
@@ -351,7 +353,7 @@ class PoseEstimator:
             raise ModelError(f"pose model failed on the frame at {t} ms: {exc}") from exc
         out = self._to_pose_result(result, t)
         self._person_seen = self._person_seen or out.n_people > 0
-        if self.probe_every and (self.n_frames - 1) % self.probe_every == 0:
+        if probe if probe is not None else self.probe_every and (self.n_frames - 1) % self.probe_every == 0:
             n = self._count_people(image)
             if n > 1:
                 self.n_multi_person_frames += 1

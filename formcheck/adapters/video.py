@@ -5,7 +5,7 @@ What it can do, measured on opencv-contrib-python 5.0.0.93 (see models/README.md
 
 - read mp4/mov/avi/webm/mkv; phone clips with rotation metadata come out upright
   (``CAP_PROP_ORIENTATION_AUTO`` is on by default) and width/height are reported after rotation;
-- write VP8 in WebM (plays in Chromium/Firefox; about 26 fps at 1280x720 on 2 CPU cores) but
+- (writing lives in ``video_writer``, re-exported here) write VP8 in WebM (plays in Chromium/Firefox; about 26 fps at 1280x720 on 2 CPU cores) but
   not H.264 (no encoder in the wheel). ``.mp4`` output (H.264) is therefore written through the
   ffmpeg binary of the optional ``imageio-ffmpeg`` package when it is installed.
 
@@ -27,9 +27,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -43,9 +41,11 @@ import numpy as np  # noqa: E402
 
 from formcheck.adapters.stdio import native_stderr_silenced as _native_stderr_silenced
 from formcheck.core.errors import InputError, VideoError
+from formcheck.adapters.video_writer import (  # noqa: F401 - re-exported
+    WRITER_EXTENSIONS, VideoWriter, ffmpeg_available,
+)
 
 VIDEO_EXTENSIONS: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
-WRITER_EXTENSIONS: tuple[str, ...] = (".webm", ".mp4")
 
 # A reported frame rate outside this range is treated as unknown.
 _MAX_PLAUSIBLE_FPS = 1000.0
@@ -54,6 +54,39 @@ _FALLBACK_FPS = 30.0
 # is reported as truncated. Frame counts of some containers are estimates (duration * fps).
 _TRUNCATED_MIN_MISSING = 3
 _TRUNCATED_MIN_FRACTION = 0.05
+MODEL_FPS = 30.0  # the pose model's rate on high frame rate clips (see model_step)
+# A damaged packet is skipped; this many failed reads in a row (seconds of frames, at least
+# _MIN_SKIP_LIMIT) mean the end of the file. Failed reads at the real end cost microseconds.
+_SKIP_LIMIT_S = 10.0
+_MIN_SKIP_LIMIT = 100
+
+
+class _Clock:
+    """Frame times: the container's while they increase, else steps of 1/fps (with a warning)."""
+
+    def __init__(self, source: "VideoSource", start: int = 0) -> None:
+        self.source = source
+        self.start = start  # frames before it are skipped: their warnings are not ours
+        self.prev: float | None = None
+
+    def next(self, cap: cv2.VideoCapture, index: int) -> float:
+        src = self.source
+        t_s: float | None = None
+        if src.timestamps_from == "container":
+            t_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+            if math.isfinite(t_ms) and (self.prev is None or t_ms / 1000.0 > self.prev):
+                t_s = t_ms / 1000.0
+            else:
+                src.timestamps_from = "index"
+                if index >= self.start:
+                    src.warnings.append(
+                        f"{src.name}: container timestamps stop increasing at frame {index} "
+                        f"({t_ms:.1f} ms); using steps of 1/{src.fps:g} s from there"
+                    )
+        if t_s is None:
+            t_s = 0.0 if self.prev is None else self.prev + 1.0 / src.fps
+        self.prev = t_s
+        return t_s
 
 
 class Frame(NamedTuple):
@@ -88,8 +121,9 @@ class VideoSource:
     Attributes known at open: ``width``/``height`` (of the decoded, upright frames), ``fps``
     (nominal, from the container), ``frame_count`` (the container's count or estimate, ``None``
     when unknown), ``duration`` (seconds, estimate), ``rotation`` (degrees of rotation metadata
-    already applied). After iterating: ``frames_read``, ``truncated``, ``timestamps_from``
-    ("container" or "index"), ``warnings`` (messages for the user, in order).
+    already applied). After iterating: ``frames_read``, ``frames_lost`` (damaged, skipped),
+    ``truncated``, ``timestamps_from`` ("container" or "index"), ``warnings`` (messages for the
+    user, in order).
 
     Each ``iter()`` decodes from the first frame again.
     """
@@ -126,6 +160,8 @@ class VideoSource:
             self.frame_count / self.fps if self.frame_count is not None else None
         )
         self.frames_read = 0
+        self.frames_lost = self._lost_total = 0
+        self.step = 1  # iterating yields one frame in ``step`` (see model_step)
         self.truncated = False
         self.timestamps_from = "container"
         self._capture: cv2.VideoCapture | None = None
@@ -144,46 +180,69 @@ class VideoSource:
         return cap
 
     def __iter__(self) -> Iterator[Frame]:
+        return self.frames(step=self.step)
+
+    def frames(self, start: int = 0, stop: int | None = None, step: int = 1) -> Iterator[Frame]:
+        """Decode frames ``start <= index < stop`` (all by default), from the first frame again;
+        with ``step``, only those whose index is a multiple of it (the others are not converted).
+
+        Frames before ``start`` are decoded but not converted (``grab``) so that indices and
+        timestamps are exactly those of a full pass. A packet that fails to decode is skipped;
+        after ``skip_limit`` failures in a row the file is taken to have ended. Frames lost
+        inside ``[start, stop)`` are counted in ``frames_lost`` and named in ``warnings``.
+        """
         self.close()
         cap = self._capture = self._open_capture()
-        self.frames_read = 0
+        self.frames_read = self.frames_lost = self._lost_total = 0
         self.truncated = False
         self.timestamps_from = "container"
         self.warnings = list(self._open_warnings)
-        step = 1.0 / self.fps
-        prev: float | None = None
-        index = 0
+        clock = _Clock(self, start)
+        index = failed = 0
         try:
-            while True:
-                ok, bgr = cap.read()
-                if not ok or bgr is None:
-                    break
-                t_s: float | None = None
-                if self.timestamps_from == "container":
-                    t_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
-                    if math.isfinite(t_ms) and (prev is None or t_ms / 1000.0 > prev):
-                        t_s = t_ms / 1000.0
-                    else:
-                        self.timestamps_from = "index"
-                        self.warnings.append(
-                            f"{self.name}: container timestamps stop increasing at frame {index} "
-                            f"({t_ms:.1f} ms); using steps of 1/{self.fps:g} s from there"
-                        )
-                if t_s is None:
-                    t_s = 0.0 if prev is None else prev + step
-                prev = t_s
+            while stop is None or index < stop:
+                ok = cap.grab()
+                if not ok:
+                    failed += 1
+                    if failed >= self.skip_limit:
+                        break
+                    continue
+                if failed:
+                    self._note_lost(failed, clock.prev, index >= start)
+                    failed = 0
+                t_s = clock.next(cap, index)
                 self.frames_read = index + 1
-                yield Frame(index, t_s, bgr)
+                if index >= start and index % step == 0:
+                    yield Frame(index, t_s, cap.retrieve()[1])
                 index += 1
         finally:
             self.close()
-        self._check_complete()
+        if stop is None:
+            self._check_complete()
+
+    @property
+    def open_warnings(self) -> list[str]:
+        """Warnings known at open (they do not depend on which frames are read)."""
+        return list(self._open_warnings)
+
+    @property
+    def skip_limit(self) -> int:
+        """Failed reads in a row taken as the end of the file (about 10 s of frames)."""
+        return max(_MIN_SKIP_LIMIT, int(_SKIP_LIMIT_S * self.fps))
+
+    def _note_lost(self, n: int, after_s: float | None, counted: bool) -> None:
+        self._lost_total += n
+        if not counted:
+            return
+        self.frames_lost += n
+        where = "at the start" if after_s is None else f"after {after_s:.2f} s"
+        self.warnings.append(f"{self.name}: {n} damaged frame(s) skipped {where}")
 
     def _check_complete(self) -> None:
         expected = self.frame_count
         if expected is None:
             return
-        missing = expected - self.frames_read
+        missing = expected - self.frames_read - self._lost_total
         if missing >= _TRUNCATED_MIN_MISSING and missing >= _TRUNCATED_MIN_FRACTION * expected:
             self.truncated = True
             self.warnings.append(
@@ -207,6 +266,13 @@ class VideoSource:
             f"VideoSource({self.name!r}, {self.width}x{self.height}, {self.fps:g} fps, "
             f"frames~{self.frame_count})"
         )
+
+
+def model_step(fps: float) -> int:
+    """Frames per pose-model frame: about 30 a second from high frame rate clips (60, 120, 240
+    fps), every frame below 45 fps. Measured in benchmarks/bench_high_fps.py: the same reps and
+    faults, hip angle error within 0.15 deg of running on every frame."""
+    return max(1, round(fps / MODEL_FPS)) if fps >= 1.5 * MODEL_FPS else 1
 
 
 def open_video(path: str | Path) -> VideoSource:
@@ -307,191 +373,6 @@ def open_camera(index: int = 0, **kwargs: object) -> CameraSource:
     return CameraSource(index, **kwargs)  # type: ignore[arg-type]
 
 
-# -- writing ----------------------------------------------------------------------------------
-def _ffmpeg_exe() -> str | None:
-    """The ffmpeg binary shipped by the optional imageio-ffmpeg package, if installed."""
-    try:
-        import imageio_ffmpeg
-    except ImportError:
-        return None
-    try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError:
-        return None
-
-
-class VideoWriter:
-    """Write a browser-playable video atomically.
-
-    ``.webm``: VP8 through OpenCV (always available). ``.mp4``: H.264 (yuv420p, faststart)
-    through the ffmpeg of the optional ``imageio-ffmpeg`` package; VideoError if it is missing.
-    Frames go to a hidden temporary file beside the target (``.NAME.partial.EXT``) that is
-    renamed over the target by ``close()``. ``abort()`` - and leaving the ``with`` block by an
-    exception - deletes it, so a half-written file never looks like a finished one.
-
-    ``size`` is (width, height); when omitted it is taken from the first frame.
-    """
-
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int] | None = None) -> None:
-        self.path = Path(path)
-        suffix = self.path.suffix.lower()
-        if suffix not in WRITER_EXTENSIONS:
-            raise VideoError(
-                f"cannot write {self.path.name}: browser-playable output must end in "
-                f"{' or '.join(WRITER_EXTENSIONS)}"
-            )
-        if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
-            raise VideoError(f"cannot write {self.path.name}: frame rate must be positive, got {fps!r}")
-        self._ffmpeg = None
-        if suffix == ".mp4":
-            self._ffmpeg = _ffmpeg_exe()
-            if self._ffmpeg is None:
-                raise VideoError(
-                    f"cannot write {self.path.name}: H.264 .mp4 output needs the imageio-ffmpeg "
-                    "package (pip install imageio-ffmpeg); or write .webm instead"
-                )
-        if not self.path.parent.is_dir():
-            raise VideoError(f"cannot write {self.path.name}: folder {self.path.parent} does not exist")
-        self.fps = float(fps)
-        self.size = None if size is None else (int(size[0]), int(size[1]))
-        self.tmp_path = self.path.with_name(f".{self.path.stem}.partial{self.path.suffix}")
-        self.frames_written = 0
-        self._cv_writer: cv2.VideoWriter | None = None
-        self._proc: subprocess.Popen | None = None
-        self._stderr: tempfile.SpooledTemporaryFile | None = None
-        self._closed = False
-        if self.size is not None:
-            self._start()
-
-    # the encoder starts when the frame size is known
-    def _start(self) -> None:
-        assert self.size is not None
-        w, h = self.size
-        if w <= 0 or h <= 0:
-            raise VideoError(f"cannot write {self.path.name}: bad frame size {w}x{h}")
-        self.tmp_path.unlink(missing_ok=True)
-        if self._ffmpeg is None:
-            with _native_stderr_silenced():
-                writer = cv2.VideoWriter(
-                    str(self.tmp_path), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*"VP80"),
-                    self.fps, (w, h),
-                )
-            if not writer.isOpened():
-                writer.release()
-                self.tmp_path.unlink(missing_ok=True)
-                raise VideoError(f"cannot write {self.path.name}: OpenCV could not start a VP8 encoder")
-            self._cv_writer = writer
-        else:
-            self._stderr = tempfile.SpooledTemporaryFile(max_size=1 << 16)
-            cmd = [
-                self._ffmpeg, "-nostdin", "-y", "-loglevel", "error",
-                "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", f"{self.fps:.6g}",
-                "-i", "-", "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-                "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
-                "-movflags", "+faststart", "-f", "mp4", str(self.tmp_path),
-            ]
-            try:
-                self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr)
-            except OSError as exc:
-                raise VideoError(f"cannot write {self.path.name}: could not start ffmpeg ({exc})") from exc
-
-    def write(self, frame_bgr: np.ndarray) -> None:
-        """Append one BGR uint8 frame of the writer's size."""
-        if self._closed:
-            raise VideoError(f"{self.path.name}: write after close")
-        frame = np.asarray(frame_bgr)
-        if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3:
-            raise VideoError(
-                f"{self.path.name}: frames must be BGR uint8 (H, W, 3), got {frame.dtype} {frame.shape}"
-            )
-        if self.size is None:
-            self.size = (frame.shape[1], frame.shape[0])
-            self._start()
-        if (frame.shape[1], frame.shape[0]) != self.size:
-            raise VideoError(
-                f"{self.path.name}: frame is {frame.shape[1]}x{frame.shape[0]}, "
-                f"the video is {self.size[0]}x{self.size[1]}"
-            )
-        if self._cv_writer is not None:
-            self._cv_writer.write(frame)
-        else:
-            assert self._proc is not None and self._proc.stdin is not None
-            try:
-                self._proc.stdin.write(np.ascontiguousarray(frame).tobytes())
-            except (BrokenPipeError, OSError) as exc:
-                raise VideoError(f"{self.path.name}: ffmpeg stopped ({self._ffmpeg_error()})") from exc
-        self.frames_written += 1
-
-    def _ffmpeg_error(self) -> str:
-        if self._stderr is None:
-            return "no message"
-        self._stderr.seek(0)
-        text = self._stderr.read().decode("utf-8", "replace").strip()
-        return text.splitlines()[-1] if text else "no message"
-
-    def _finish_encoder(self) -> None:
-        if self._cv_writer is not None:
-            self._cv_writer.release()
-            self._cv_writer = None
-        if self._proc is not None:
-            proc, self._proc = self._proc, None
-            try:
-                if proc.stdin is not None:
-                    proc.stdin.close()
-            except OSError:
-                pass
-            code = proc.wait()
-            if code != 0:
-                raise VideoError(f"{self.path.name}: ffmpeg failed ({self._ffmpeg_error()})")
-
-    def close(self) -> Path:
-        """Finish the file and move it into place; returns the final path."""
-        if self._closed:
-            return self.path
-        self._closed = True
-        try:
-            if self.frames_written == 0:
-                raise VideoError(f"{self.path.name}: no frames were written")
-            self._finish_encoder()
-            if not self.tmp_path.is_file() or self.tmp_path.stat().st_size == 0:
-                raise VideoError(f"{self.path.name}: the encoder produced no output")
-            self.tmp_path.replace(self.path)
-        except BaseException:
-            self._discard()
-            raise
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-        return self.path
-
-    def abort(self) -> None:
-        """Stop and delete the partial file; the target path is left untouched."""
-        self._closed = True
-        self._discard()
-
-    def _discard(self) -> None:
-        if self._cv_writer is not None:
-            self._cv_writer.release()
-            self._cv_writer = None
-        if self._proc is not None:
-            proc, self._proc = self._proc, None
-            proc.kill()
-            proc.wait()
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-        self.tmp_path.unlink(missing_ok=True)
-
-    def __enter__(self) -> "VideoWriter":
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
-
-
 def display_available() -> bool:
     """Whether a highgui window can be opened.
 
@@ -502,11 +383,6 @@ def display_available() -> bool:
     if sys.platform.startswith("linux"):
         return bool(os.environ.get("DISPLAY"))
     return True
-
-
-def ffmpeg_available() -> bool:
-    """True when ``.mp4`` (H.264) output is possible (imageio-ffmpeg installed)."""
-    return _ffmpeg_exe() is not None
 
 
 __all__ = [

@@ -4,4 +4,5 @@ import sys
 
 from formcheck.cli.app import main
 
-sys.exit(main())
+if __name__ == "__main__":  # pose pool workers are spawned: they import this module, not run it
+    sys.exit(main())

@@ -46,6 +46,8 @@ def analyze(
     profile: Optional[Path] = typer.Option(None, help="TOML file overriding the exercise profile's thresholds."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-run the pose model even if landmarks are cached."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Processes for the pose model (default: the cores available)."),
 ) -> None:
     """Analyse recorded sets: count reps per side and judge each rep."""
     try:
@@ -59,7 +61,7 @@ def analyze(
         try:
             result = run_one(path, stem, exercise=exercise.value, side=side.value, out_dir=out, model=model,
                              profile_path=profile, use_cache=not no_cache, annotate=annotate,
-                             progress=not quiet, json_path=json_path, csv_path=csv_path)
+                             progress=not quiet, json_path=json_path, csv_path=csv_path, jobs=jobs)
         except FormcheckError as exc:
             message = str(exc).removeprefix(f"{path.name}: ")  # the library names the file too
             typer.echo(f"formcheck: {path}: {message}", err=True)

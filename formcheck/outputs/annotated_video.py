@@ -7,6 +7,7 @@ so the video shows exactly what the JSON report says.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,22 @@ def annotated_suffix() -> str:
     return ".mp4" if ffmpeg_available() else ".webm"
 
 
+def clip_layout(series: LandmarkSeries, report: SetReport, size: tuple[int, int]) -> Any:
+    """One layout for the whole clip, from the body's extent over it: panels never cover the
+    athlete, and when the frame has no room the video grows by a band that holds them."""
+    return plan_layout(*size, clip_box(series.image, *size), band=True,
+                       n_count_cols=max(1, len(report.reps_by_side) + (len(report.reps_by_side) > 1)))
+
+
+def draw_frame(bgr: np.ndarray, series: LandmarkSeries, i: int, result: Any, report: SetReport,
+               layout: Any) -> np.ndarray:
+    """The overlay of the series' frame ``i`` drawn on ``bgr`` (no skeleton where nobody was found)."""
+    lms = series.image[i] if i < len(series) else None
+    if lms is not None and not np.isfinite(lms[:, 0]).any():
+        lms = None
+    return draw_overlay(bgr, lms, result, working_side=report.working_side, layout=layout)
+
+
 def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path) -> Path:
     """Write the annotated video to ``out_path`` (suffix adjusted to what can be encoded)."""
     out_path = Path(out_path).with_suffix(annotated_suffix())
@@ -36,16 +53,10 @@ def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport,
         if size != tuple(series.image_size):
             raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
                              "run again with --no-cache")
-        # One layout for the whole clip, from the body's extent over it: panels never cover the
-        # athlete, and when the frame has no room the video grows by a band that holds them.
-        layout = plan_layout(*size, clip_box(series.image, *size), band=True,
-                             n_count_cols=max(1, len(report.reps_by_side) + (len(report.reps_by_side) > 1)))
+        layout = clip_layout(series, report, size)
         with VideoWriter(out_path, fps=fps, size=layout.canvas) as writer:
             for frame, result in zip(video, results):
-                lms = series.image[frame.index] if frame.index < n else None
-                if lms is not None and not np.isfinite(lms[:, 0]).any():
-                    lms = None
-                writer.write(draw_overlay(frame.bgr, lms, result, working_side=report.working_side, layout=layout))
+                writer.write(draw_frame(frame.bgr, series, frame.index, result, report, layout))
             card = draw_summary_card(report, size=layout.canvas)
             for _ in range(int(END_CARD_S * fps)):
                 writer.write(card)

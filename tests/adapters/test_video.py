@@ -319,7 +319,9 @@ def test_writer_refuses_formats_browsers_do_not_play(tmp_path, name):
 
 
 def test_writer_mp4_without_imageio_ffmpeg_says_what_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(video, "_ffmpeg_exe", lambda: None)
+    from formcheck.adapters import video_writer
+
+    monkeypatch.setattr(video_writer, "_ffmpeg_exe", lambda: None)
     with pytest.raises(VideoError, match="imageio-ffmpeg"):
         VideoWriter(tmp_path / "o.mp4", fps=25)
 
@@ -337,3 +339,50 @@ def test_writer_mp4_is_h264_with_odd_size_padded(tmp_path):
         n += 1
     assert codec in ("avc1", "h264") and n == 8
     assert (cap.get(cv2.CAP_PROP_FRAME_WIDTH), cap.get(cv2.CAP_PROP_FRAME_HEIGHT)) == (64, 48)
+
+
+# -- damaged middles and frame ranges ---------------------------------------------------------
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "slht_left_good.mp4"
+
+
+def _damage_middle(path: Path, out: Path, n_bytes: int = 20_000) -> Path:
+    data = bytearray(path.read_bytes())
+    at = int(len(data) * 0.4)
+    data[at:at + n_bytes] = bytes((j * 37 + 11) % 256 for j in range(n_bytes))
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_damaged_middle_is_skipped_and_the_rest_of_the_clip_read(tmp_path):
+    with open_video(SAMPLE) as clean:
+        n_clean = sum(1 for _ in clean)
+    with open_video(_damage_middle(SAMPLE, tmp_path / "damaged.mp4")) as src:
+        frames = list(src)
+    assert src.frames_lost > 0
+    assert len(frames) + src.frames_lost >= n_clean - 2  # the frames after the damage are read
+    assert frames[-1].t_s > 0.9 * (n_clean - 1) / src.fps
+    lost = [w for w in src.warnings if "damaged frame(s) skipped after" in w]
+    assert len(lost) >= 1 and not src.truncated
+    assert np.all(np.diff([f.t_s for f in frames]) > 0)
+
+
+def test_a_frame_range_is_exactly_that_part_of_a_full_pass(tmp_path):
+    for path in (SAMPLE, _damage_middle(SAMPLE, tmp_path / "damaged.mp4")):
+        with open_video(path) as src:
+            full = [(f.index, f.t_s, f.bgr) for f in src]
+            part = [(f.index, f.t_s, f.bgr) for f in src.frames(40, 90)]
+            tail = [(f.index, f.t_s) for f in src.frames(len(full) - 5)]
+        assert [(i, t) for i, t, _ in part] == [(i, t) for i, t, _ in full[40:90]]
+        assert all(np.array_equal(a[2], b[2]) for a, b in zip(part, full[40:90]))
+        assert tail == [(i, t) for i, t, _ in full[-5:]]
+
+
+def test_high_frame_rates_feed_the_model_about_30_frames_a_second():
+    from formcheck.adapters.video import model_step
+
+    assert [model_step(f) for f in (24, 30, 44, 50, 60, 120, 240)] == [1, 1, 1, 2, 2, 4, 8]
+    with open_video(SAMPLE) as src:
+        full = [(f.index, f.t_s) for f in src]
+        src.step = 4
+        sampled = [(f.index, f.t_s) for f in src]  # iterating follows .step; times stay the clip's
+    assert sampled == full[::4]

@@ -190,8 +190,6 @@ def test_two_runs_into_one_out_at_once_leave_whole_files(cached):
     assert leftovers(out) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 7: a corrupt middle drops the rest of the clip "
-                                       "(the parallel engineer's reader)")
 def test_corrupt_middle_keeps_the_rest_of_the_clip(cached):
     data = bytearray((cached / SAMPLE).read_bytes())
     mid = len(data) // 2

@@ -164,8 +164,6 @@ def test_source_vanishing_mid_set_keeps_what_was_recorded(display, long_clip, tm
 
 
 @pytest.mark.mediapipe
-@pytest.mark.xfail(strict=True, reason="issue 14 item 8: the terminal's Ctrl-C reaches the ffmpeg child "
-                                       "(the parallel engineer)")
 def test_terminal_ctrl_c_with_record_keeps_the_recording(display, long_clip, tmp_path):
     proc, t0 = _live_until_running(["--source", long_clip, "--record", "rec"], tmp_path, display)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
