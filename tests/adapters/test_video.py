@@ -342,7 +342,7 @@ def test_writer_mp4_is_h264_with_odd_size_padded(tmp_path):
 
 
 # -- damaged middles and frame ranges ---------------------------------------------------------
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "slht_left_good.mp4"
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "slht_left_good.mp4"
 
 
 def _damage_middle(path: Path, out: Path, n_bytes: int = 20_000) -> Path:
