@@ -283,7 +283,7 @@ def open_video(path: str | Path) -> VideoSource:
 def list_videos(folder: str | Path) -> list[Path]:
     """Video files directly in ``folder`` (by extension, any case), sorted by name.
 
-    Hidden files are skipped (including the writer's ``.NAME.partial.EXT`` temporaries).
+    Hidden files are skipped (including the writer's ``.NAME.partial-*.EXT`` temporaries).
     """
     folder = Path(folder)
     if not folder.exists():

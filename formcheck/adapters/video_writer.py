@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 import subprocess
 import tempfile
 from pathlib import Path
@@ -42,7 +43,7 @@ class VideoWriter:
 
     ``.webm``: VP8 through OpenCV (always available). ``.mp4``: H.264 (yuv420p, faststart)
     through the ffmpeg of the optional ``imageio-ffmpeg`` package; VideoError if it is missing.
-    Frames go to a hidden temporary file beside the target (``.NAME.partial.EXT``) that is
+    Frames go to a hidden temporary file beside the target (``.NAME.partial-PID-TOKEN.EXT``) that is
     renamed over the target by ``close()``. ``abort()`` - and leaving the ``with`` block by an
     exception - deletes it, so a half-written file never looks like a finished one.
 
@@ -71,7 +72,9 @@ class VideoWriter:
             raise VideoError(f"cannot write {self.path.name}: folder {self.path.parent} does not exist")
         self.fps = float(fps)
         self.size = None if size is None else (int(size[0]), int(size[1]))
-        self.tmp_path = self.path.with_name(f".{self.path.stem}.partial{self.path.suffix}")
+        # Unique per writer: two runs into one folder never write the same temporary file.
+        token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.tmp_path = self.path.with_name(f".{self.path.stem}.partial-{token}{self.path.suffix}")
         self.frames_written = 0
         self._cv_writer: cv2.VideoWriter | None = None
         self._proc: subprocess.Popen | None = None
