@@ -27,6 +27,7 @@ class AnalysisResult:
     report: SetReport
     series: LandmarkSeries
     outputs: dict[str, Path] = field(default_factory=dict)
+    thumbnail: str = ""  # a small picture of the set (data URI) for an index page; "" if none
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
@@ -55,7 +56,7 @@ def output_stem(path: Path) -> str:
 
 def output_files(out_dir: Path, stem: str) -> list[Path]:
     """Every file a run of ``stem`` may write into ``out_dir``, the JSON report first."""
-    names = (".json", ".csv", ".angles.png", ".annotated.mp4", ".annotated.webm")
+    names = (".json", ".csv", ".angles.png", ".html", ".annotated.mp4", ".annotated.webm")
     return [Path(out_dir) / f"{stem}{suffix}" for suffix in names]
 
 
@@ -162,12 +163,13 @@ class _progress_bar:
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
                  annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
-                 csv_path: Path | None = None, stem: str | None = None, jobs: int | None = None) -> AnalysisResult:
+                 csv_path: Path | None = None, stem: str | None = None, jobs: int | None = None,
+                 html: bool = True) -> AnalysisResult:
     """Analyse one video or landmark file and write its outputs into ``out_dir``.
 
     ``stem`` names the outputs (default: :func:`output_stem`); callers with several inputs
     of the same name pass unique stems. ``jobs``: processes for the pose model (default: the
-    cores available; 1 = this process)."""
+    cores available; 1 = this process). ``html``: also write the set's page (``stem.html``)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(not_a_file(path))
@@ -279,6 +281,14 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     from formcheck.outputs.plots import plot_angles
 
     outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=report.targets_deg())
+    thumbnail = ""
+    if html:
+        from formcheck.outputs.html import write_clip_html
+
+        outputs["html"] = out_dir / f"{stem}.html"
+        thumbnail = write_clip_html(report, series, outputs["html"], source_video=path if is_video else None,
+                                    annotated_video=outputs.get("video"), targets_deg=report.targets_deg(),
+                                    cue_s=report.cue_s).thumbnail
     outputs["csv"] = out_dir / f"{stem}.csv"
     report.write_csv(outputs["csv"])
     if csv_path:
@@ -289,4 +299,4 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     if json_path:
         report.write_json(json_path)
         outputs["json_copy"] = Path(json_path)
-    return AnalysisResult(report, series, outputs)
+    return AnalysisResult(report, series, outputs, thumbnail)
