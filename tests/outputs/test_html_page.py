@@ -237,7 +237,7 @@ def test_cli_writes_a_page_per_input_and_an_index(two_npz, tmp_path):
     links = [a["href"] for a in index.find("a") if a.get("href") and a.get("tabindex") != "-1"]
     assert links == ["short.html", "clean.html"]
     text = (out / "index.html").read_text()
-    assert "incomplete hip extension" in text and "× 3" in text
+    assert "incomplete hip extension" in text and "× 3 of 3" in text
     assert len([a for a in index.find("img") if a["src"].startswith("data:image/jpeg")]) == 2
     assert not list(out.glob("*.part"))
 
@@ -259,3 +259,21 @@ def test_cli_one_input_no_index(two_npz, tmp_path):
 def test_templates_and_assets_ship_as_package_data():
     text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
     assert "outputs/html/templates/*.j2" in text and "outputs/html/static/*" in text
+
+
+def test_frames_kept_from_the_annotation_pass_equal_the_grabbed_ones():
+    """The keeper fed by a sequential decode (as write_annotated does) and the seeking grabber agree."""
+    from formcheck.adapters.video import open_video
+    from formcheck.outputs.html import FrameKeeper
+
+    series = LandmarkSeries.load_npz(DATA / "slht_10reps.landmarks.npz")
+    report = analyze_series(series)
+    fed = FrameKeeper(report, series)
+    with open_video(DATA / "slht_10reps.mp4") as video:
+        for frame in video:
+            fed.offer(frame.index, frame.bgr)
+    grabbed = FrameKeeper(report, series)
+    grabbed.fill_from(DATA / "slht_10reps.mp4")
+    assert len(fed.wanted) >= 12 and fed.crops.keys() == grabbed.crops.keys() == fed.wanted
+    for k in fed.wanted:
+        assert (fed.crops[k] == grabbed.crops[k]).all(), k

@@ -111,78 +111,75 @@ def build_chart(report: SetReport, targets_deg: dict[str, float] | None, video_t
     table = report.frames_table or {}
     t = np.asarray(table.get("t_s", ()), dtype=np.float64)
     if t.size == 0:
-        return Chart('<p class="muted">No per-frame data: no chart.</p>')
+        return Chart('<p class="fcr-muted">No per-frame data: no chart.</p>')
     cols, lift = plotted_series(report)
     top_name = "hip_lift_sw" if lift is not None else "hip_deg"
     top_col = lift if lift is not None else cols.get("hip_deg")
     low = {k: cols[k] for k in ("knee_deg", "neck_deg", "pelvis_deg") if cols.get(k) is not None}
     lines = [ln for ln in _target_lines(report, targets_deg) if cols.get(ln[0]) is not None]
-
+    top = _Panel(*_TOP_PANEL, *_range([top_col] if top_col is not None else [],
+                                      [v for c, v, *_ in lines if c == "hip_deg"]))
+    bottom = _Panel(*_LOW_PANEL, *_range(list(low.values()), [v for c, v, *_ in lines if c in low]))
+    plot_bottom = bottom.y1 if low else top.y1  # no lower panel from the feet or the head
+    height = plot_bottom + (_H - _LOW_PANEL[1])
     t0, t1 = float(t[0]), float(t[-1]) if t[-1] > t[0] else float(t[0]) + 1.0
 
     def x(ts: float) -> float:
         return _LEFT + (ts - t0) / (t1 - t0) * (_W - _LEFT - _RIGHT)
 
-    top_panel = _Panel(*_TOP_PANEL, *_range([top_col] if top_col is not None else [],
-                                            [v for c, v, *_ in lines if c == "hip_deg"]))
-    low_panel = _Panel(*_LOW_PANEL, *_range(list(low.values()),
-                                            [v for c, v, *_ in lines if c in low]))
-    out: list[str] = [f'<svg class="chart" viewBox="0 0 {_W:g} {_H:g}" role="img" '
+    out: list[str] = [f'<svg class="chart" viewBox="0 0 {_W:g} {height:g}" role="img" '
                       f'aria-label="angles over time">']
     _defs(out)
-    # Reps and partials first, under everything.
-    for rep in report.reps:
-        out.append(f'<rect class="rep-band" x="{x(rep.start_s):.1f}" y="{_TOP_PANEL[0]}" '
-                   f'width="{max(x(rep.end_s) - x(rep.start_s), 1):.1f}" height="{_LOW_PANEL[1] - _TOP_PANEL[0]}" '
-                   f'data-rep="{rep.index}"/>')
-        side = {"left": "L", "right": "R"}.get(rep.side, "")
-        out.append(f'<text class="rep-label" x="{x((rep.start_s + rep.end_s) / 2):.1f}" y="{_TOP_PANEL[0] - 8}" '
-                   f'text-anchor="middle" data-rep="{rep.index}">{rep.index}{" " + side if side else ""}</text>')
-    for rep in report.partials:
-        out.append(f'<rect class="partial-band" x="{x(rep.start_s):.1f}" y="{_TOP_PANEL[0]}" '
-                   f'width="{max(x(rep.end_s) - x(rep.start_s), 1):.1f}" height="{_TOP_PANEL[1] - _TOP_PANEL[0]}"/>')
-    top_unit = "shoulder widths" if lift is not None else "hip (deg)"
-    _axes(out, top_panel, _nice_ticks(top_panel.v0, top_panel.v1), top_unit)
+    _rep_bands(out, report, x, plot_bottom)
+    _axes(out, top, _nice_ticks(top.v0, top.v1), "shoulder widths" if lift is not None else "hip (deg)")
     if low:
-        _axes(out, low_panel, _nice_ticks(low_panel.v0, low_panel.v1, 4), "deg")
-    else:
-        out.append(f'<text class="muted-note" x="{_W / 2}" y="{(_LOW_PANEL[0] + _LOW_PANEL[1]) / 2}" '
-                   'text-anchor="middle">No knee or neck angle judged from this view.</text>')
+        _axes(out, bottom, _nice_ticks(bottom.v0, bottom.v1, 4), "deg")
     for tv in _nice_ticks(t0, t1, 10):
         if t0 <= tv <= t1:
-            out.append(f'<text class="tick" x="{x(tv):.1f}" y="{_LOW_PANEL[1] + 18}" text-anchor="middle">{tv:g}</text>')
-    out.append(f'<text class="axis-label" x="{_W - _RIGHT}" y="{_H - 2}" text-anchor="end">time (s)</text>')
-    _target_marks(out, lines, top_panel, low_panel)
-
+            out.append(f'<text class="tick" x="{x(tv):.1f}" y="{plot_bottom + 18}" text-anchor="middle">{tv:g}</text>')
+    out.append(f'<text class="axis-label" x="{_W - _RIGHT}" y="{height - 2}" text-anchor="end">time (s)</text>')
+    _target_marks(out, lines, top, bottom)
     keep = _decimate(t.size)
+    drawn = [(top_name, top_col, top)] if top_col is not None else []
+    drawn += [(k, v, bottom) for k, v in low.items()]
     xs = np.array([x(v) for v in t[keep]])
-    legend: list[tuple[str, str]] = []
-    series: dict[str, list] = {}
-    panels: dict[str, list[float]] = {}
-    for name, col, panel in [(top_name, top_col, top_panel)] + [(k, v, low_panel) for k, v in low.items()]:
-        if col is None:
-            continue
-        panels[name] = [panel.y0, panel.y1, panel.v0, panel.v1]
+    for name, col, panel in drawn:
         label, css = SERIES_LABELS[name]
         ys = np.array([panel.y(v) if math.isfinite(v) else math.nan for v in col[keep]])
         out.append(f'<path class="series {css}" d="{_path(xs, ys)}"><title>{escape(label)}</title></path>')
-        legend.append((label, css))
-        series[name] = [None if not math.isfinite(v) else round(float(v), 1) for v in col[keep]]
-    _rep_tops(out, report, top_name, top_col, t, top_panel, x)
-    _fault_marks(out, report, t, top_col, top_name == "hip_deg", top_panel, low_panel, low, x, video_time)
-    out.append(f'<line class="cursor" x1="0" x2="0" y1="{_TOP_PANEL[0]}" y2="{_LOW_PANEL[1]}" visibility="hidden"/>')
+    _rep_tops(out, report, top_name, top_col, t, top, x)
+    _fault_marks(out, report, t, top_col, top_name == "hip_deg", top, bottom, low, x, video_time)
+    out.append(f'<line class="cursor" x1="0" x2="0" y1="{_TOP_PANEL[0]}" y2="{plot_bottom}" visibility="hidden"/>')
     out.append("</svg>")
     frames = np.asarray(table.get("frame", np.arange(t.size)))[keep]
     data = {
         "x0": _LEFT, "x1": _W - _RIGHT, "width": _W, "t0": t0, "t1": t1,
         "t": [round(float(v), 3) for v in t[keep]],
         "video_t": [round(video_time(int(f)), 3) for f in frames],
-        "series": series,
-        "labels": {k: SERIES_LABELS[k][0] for k in series},
-        "panels": panels,
+        "series": {n: _rounded(c[keep], 2 if n == "hip_lift_sw" else 1) for n, c, _ in drawn},
+        "labels": {n: SERIES_LABELS[n][0] for n, _, _ in drawn},
+        "panels": {n: [p.y0, p.y1, p.v0, p.v1] for n, _, p in drawn},
         "reps": [[r.index, r.start_s, r.end_s] for r in report.reps],
     }
-    return Chart("".join(out), data, tuple(legend))
+    return Chart("".join(out), data, tuple(SERIES_LABELS[n] for n, _, _ in drawn))
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[float | None]:
+    return [round(float(v), digits) if math.isfinite(v) else None for v in values]
+
+
+def _rep_bands(out: list[str], report: SetReport, x, plot_bottom: float) -> None:
+    """Counted reps shaded and numbered (with the side), partials hatched: under everything."""
+    for rep in report.reps:
+        out.append(f'<rect class="rep-band" x="{x(rep.start_s):.1f}" y="{_TOP_PANEL[0]}" '
+                   f'width="{max(x(rep.end_s) - x(rep.start_s), 1):.1f}" height="{plot_bottom - _TOP_PANEL[0]}" '
+                   f'data-rep="{rep.index}"/>')
+        side = {"left": " L", "right": " R"}.get(rep.side, "")
+        out.append(f'<text class="rep-label" x="{x((rep.start_s + rep.end_s) / 2):.1f}" y="{_TOP_PANEL[0] - 8}" '
+                   f'text-anchor="middle" data-rep="{rep.index}">{rep.index}{side}</text>')
+    for rep in report.partials:
+        out.append(f'<rect class="partial-band" x="{x(rep.start_s):.1f}" y="{_TOP_PANEL[0]}" '
+                   f'width="{max(x(rep.end_s) - x(rep.start_s), 1):.1f}" height="{_TOP_PANEL[1] - _TOP_PANEL[0]}"/>')
 
 
 def _defs(out: list[str]) -> None:

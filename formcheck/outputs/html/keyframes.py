@@ -20,7 +20,7 @@ from formcheck.core.report import SetReport
 from formcheck.core.timeline import replay
 from formcheck.draw.overlay import MIN_VISIBILITY, draw_overlay
 
-__all__ = ["Keyframe", "PageImages", "build_images", "jpeg_data_uri"]
+__all__ = ["FrameKeeper", "Keyframe", "PageImages", "build_images", "jpeg_data_uri"]
 
 KEYFRAME_MAX_SIDE_PX = 560
 THUMB_MAX_SIDE_PX = 200
@@ -115,53 +115,81 @@ def _thumbnail_frame(report: SetReport, series: LandmarkSeries) -> int | None:
     return int(present[present.size // 2]) if present.size else None
 
 
+class FrameKeeper:
+    """The body crops of the frames the page needs, kept while another pass decodes the clip.
+
+    ``formcheck analyze`` already decodes every frame for the annotated video: offering each
+    frame here (``offer``) spares the page a second decode. Only crops are kept, so memory stays
+    small on 4K clips. ``fill_from`` grabs whatever no pass offered (``--no-annotate``).
+    """
+
+    def __init__(self, report: SetReport, series: LandmarkSeries, *, thumbnail: bool = True) -> None:
+        self._series = series
+        thumb = _thumbnail_frame(report, series) if thumbnail else None
+        self.thumbnail_frame = thumb
+        self.wanted = {f.frame for r in report.reps for f in r.faults} | ({thumb} if thumb is not None else set())
+        self.crops: dict[int, np.ndarray] = {}
+
+    def box(self, frame: int) -> tuple[int, int, int, int]:
+        return _body_box(_landmarks(self._series, frame), *self._series.image_size)
+
+    def offer(self, frame: int, bgr: np.ndarray) -> None:
+        w, h = self._series.image_size
+        if frame in self.wanted and bgr.shape[:2] == (h, w):
+            x0, y0, x1, y1 = self.box(frame)
+            self.crops[frame] = bgr[y0:y1, x0:x1].copy()
+
+    def fill_from(self, video_path: Path) -> None:
+        missing = sorted(self.wanted - self.crops.keys())
+        if missing:
+            from formcheck.adapters.frames import grab_frames
+
+            for frame, bgr in grab_frames(video_path, missing, self._series.t_s).items():
+                self.offer(frame, bgr)
+
+    def crop(self, frame: int) -> np.ndarray:
+        """The kept crop, or a plain one of the same box (no video: the skeleton is the picture)."""
+        if frame in self.crops:
+            return self.crops[frame]
+        x0, y0, x1, y1 = self.box(frame)
+        return np.full((y1 - y0, x1 - x0, 3), _BLANK_BGR, np.uint8)
+
+
 def build_images(report: SetReport, series: LandmarkSeries, video_path: Path | None, *,
-                 targets_deg: dict[str, float], cue_s: float, thumbnail: bool = True) -> PageImages:
-    """One keyframe per fault of each counted rep, in rep order, and an optional thumbnail.
+                 targets_deg: dict[str, float], cue_s: float, keeper: FrameKeeper | None = None) -> PageImages:
+    """One keyframe per fault of each counted rep, in rep order, and a thumbnail.
 
     ``video_path``: the source clip, or None (a landmark file): the skeleton is then drawn on a
     plain background. ``targets_deg`` and ``cue_s`` are the profile's, as for the annotated video.
+    ``keeper``: frames already kept by the annotation pass (the rest are grabbed from the clip).
     """
-    faults = [(rep.index, k, f) for rep in report.reps for k, f in enumerate(rep.faults)]
-    thumb_frame = _thumbnail_frame(report, series) if thumbnail else None
-    wanted = {f.frame for _, _, f in faults} | ({thumb_frame} if thumb_frame is not None else set())
-    w, h = series.image_size
-    frames: dict[int, np.ndarray] = {}
-    if video_path is not None and wanted:
-        from formcheck.adapters.frames import grab_frames
-
-        frames = grab_frames(video_path, sorted(wanted), series.t_s)
+    keeper = keeper or FrameKeeper(report, series)
+    if video_path is not None:
+        keeper.fill_from(video_path)
     results = {}
-    if wanted and report.frames_table:
-        last = max(wanted)
+    if keeper.wanted and report.frames_table:
+        last = max(keeper.wanted)
         for res in replay(report, targets_deg, cue_s):
-            if res.frame in wanted:
+            if res.frame in keeper.wanted:
                 results[res.frame] = res
             if res.frame >= last:
                 break
+    w, h = series.image_size
 
-    def base(frame: int) -> np.ndarray:
-        img = frames.get(frame)
-        if img is None or img.shape[:2] != (h, w):
-            return np.full((h, w, 3), _BLANK_BGR, np.uint8)
+    def picture(frame: int, max_side: int, overlay: bool) -> np.ndarray:
+        img = _fit(keeper.crop(frame), max_side)
+        if overlay and frame in results:  # drawn on the crop at its final size: whole panels, crisp text
+            img = draw_overlay(img, _into_box(_landmarks(series, frame), keeper.box(frame), w, h),
+                               results[frame], working_side=report.working_side)
         return img
 
-    keyframes: list[Keyframe] = []
-    for rep_index, k, fault in faults:
-        lms = _landmarks(series, fault.frame)
-        box = _body_box(lms, w, h)
-        crop = _fit(base(fault.frame)[box[1]:box[3], box[0]:box[2]], KEYFRAME_MAX_SIDE_PX)
-        if fault.frame in results:  # drawn on the crop, at its final size: whole panels, crisp text
-            crop = draw_overlay(crop, _into_box(lms, box, w, h), results[fault.frame],
-                                working_side=report.working_side)
-        keyframes.append(Keyframe(rep_index, k, fault.code, fault.frame, fault.t_s, jpeg_data_uri(crop),
-                                  crop.shape[1], crop.shape[0]))
-    thumb = ""
-    if thumb_frame is not None and (thumb_frame in frames or video_path is None):
-        lms = _landmarks(series, thumb_frame)
-        img = base(thumb_frame)
-        if video_path is None and thumb_frame in results:  # no picture: the skeleton is the picture
-            img = draw_overlay(img, lms, results[thumb_frame], working_side=report.working_side)
-        x0, y0, x1, y1 = _body_box(lms, w, h)
-        thumb = jpeg_data_uri(_fit(img[y0:y1, x0:x1], THUMB_MAX_SIDE_PX))
+    keyframes = []
+    for rep in report.reps:
+        for k, fault in enumerate(rep.faults):
+            img = picture(fault.frame, KEYFRAME_MAX_SIDE_PX, True)
+            keyframes.append(Keyframe(rep.index, k, fault.code, fault.frame, fault.t_s, jpeg_data_uri(img),
+                                      img.shape[1], img.shape[0]))
+    thumb, frame = "", keeper.thumbnail_frame
+    if frame is not None and (frame in keeper.crops or video_path is None):
+        thumb = jpeg_data_uri(picture(frame, THUMB_MAX_SIDE_PX, video_path is None))
     return PageImages(tuple(keyframes), thumb, "video" if video_path is not None else "landmarks")

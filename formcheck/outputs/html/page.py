@@ -142,6 +142,7 @@ def _header(report: SetReport) -> dict:
         "by_side": sorted(by_side.items()),
         "partials": [{"t_s": r.top_s} for r in report.partials],
         "duration_s": report.duration_s,
+        "not_judged": len(report.not_assessed),
     }
 
 
