@@ -8,7 +8,6 @@ without /usr/bin/chromium or the playwright package.
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,15 +16,13 @@ import pytest
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 from formcheck.core.analyzer import analyze_series  # noqa: E402
-from formcheck.core.landmarks import LandmarkSeries  # noqa: E402
 from formcheck.outputs.html import render_report_html  # noqa: E402
 from formcheck.outputs.html.page import video_clock  # noqa: E402
-from formcheck.pipeline import CACHE_SUFFIX, _file_key, analyze_path  # noqa: E402
+from formcheck.pipeline import analyze_path  # noqa: E402
 from formcheck.synth.landmarks import synth_series  # noqa: E402
 from formcheck.synth.motion import MotionParams, simulate  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-DATA = Path(__file__).resolve().parents[1] / "data" / "html"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
@@ -33,16 +30,11 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chrom
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
+def analysed(tmp_path_factory, seed_clip_into):
     """``analyze_path`` on the clip, its landmark cache seeded with the true landmarks."""
     folder = tmp_path_factory.mktemp("clip")
-    clip = folder / "slht_10reps.mp4"
-    shutil.copy(DATA / "slht_10reps.mp4", clip)
-    out = folder / "out"
-    series = LandmarkSeries.load_npz(DATA / "slht_10reps.landmarks.npz")
-    series.meta["cache_key"] = _file_key(clip, None)
-    series.save_npz(out / f"slht_10reps{CACHE_SUFFIX}")
-    result = analyze_path(clip, out_dir=out, annotate=True, html=True)
+    clip = seed_clip_into(folder, folder / "out")
+    result = analyze_path(clip, out_dir=folder / "out", annotate=True, html=True)
     assert result.outputs["html"].is_file() and result.outputs["video"].suffix == ".mp4"
     return result
 

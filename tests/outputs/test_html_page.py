@@ -277,3 +277,13 @@ def test_frames_kept_from_the_annotation_pass_equal_the_grabbed_ones():
     assert len(fed.wanted) >= 12 and fed.crops.keys() == grabbed.crops.keys() == fed.wanted
     for k in fed.wanted:
         assert (fed.crops[k] == grabbed.crops[k]).all(), k
+
+
+def test_cli_no_annotate_keeps_keyframes_from_the_source_clip(seeded_clip):
+    clip, out = seeded_clip
+    res = runner.invoke(app, ["analyze", str(clip), "--out", str(out), "--no-annotate", "-q"])
+    assert res.exit_code == 0, res.output
+    html = (out / "slht_10reps.html").read_text()
+    page = Page(html)
+    assert not page.find("video") and "--no-annotate" in html
+    assert len(page.find("figure", "fcr-kf")) == 14 and not list(out.glob("*.mp4"))

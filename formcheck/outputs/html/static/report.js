@@ -137,7 +137,8 @@
       var px = cx / c.width * box.width;
       var left = px + 14 + tip.offsetWidth > box.width ? px - 14 - tip.offsetWidth : px + 14;
       tip.style.left = Math.max(0, left) + "px";
-      tip.style.top = "8px";
+      var top = ev.clientY - box.top + 16; // below the pointer, inside the chart
+      tip.style.top = Math.max(0, Math.min(top, box.height - tip.offsetHeight)) + "px";
     }
     function hide() {
       cursor.setAttribute("visibility", "hidden");
