@@ -92,6 +92,57 @@ def test_loads_from_file_with_no_error_and_no_other_host(analysed, browser_conte
     w.page.close()
 
 
+def test_loads_from_a_web_server_too(analysed, browser_context):
+    """Served by a plain static server on 127.0.0.1: same page, every request to that server."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Ranged(SimpleHTTPRequestHandler):
+        """A static server that answers byte ranges, as any server must for a video to seek."""
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            m = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+            path = Path(self.translate_path(self.path))
+            if not m or not path.is_file():
+                return super().do_GET()
+            data = path.read_bytes()
+            start = int(m.group(1))
+            end = min(int(m.group(2) or len(data) - 1), len(data) - 1)
+            self.send_response(206)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.end_headers()
+            self.wfile.write(data[start:end + 1])
+
+    folder = analysed.outputs["html"].parent
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Ranged, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        w = Watched(browser_context, 1280)
+        w.page.goto(base + analysed.outputs["html"].name)
+        w.wait_until("document.querySelector('video.fcr-video').readyState >= 1", 15)
+        w.page.click(".fcr-chapter[data-rep='2']")
+        w.wait_until("!document.querySelector('video.fcr-video').seeking", 5)
+        rep2 = analysed.report.reps[1]
+        assert w.video("v.currentTime") == pytest.approx(video_clock(analysed.series)(rep2.start_frame), abs=1e-3)
+        assert w.video("v.error") is None
+        assert all(u.startswith(base) for u in w.requests), w.requests
+        assert not [m for m in w.console if m.startswith(("error", "pageerror", "warning"))], w.console
+        w.page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 def test_h264_plays_and_chapters_seek(analysed, browser_context):
     w = Watched(browser_context, 1280).open(analysed.outputs["html"])
     assert w.video("v.canPlayType('video/mp4; codecs=\"avc1.640028\"')") == "probably"
