@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from formcheck.adapters.stdio import route_native_stderr
-from formcheck.core.profile import load_profile
 from formcheck.adapters.video import open_video
 from formcheck.outputs.html import FrameKeeper, write_clip_html
 from formcheck.pipeline import analyze_path
@@ -35,11 +34,10 @@ def _timed(fn) -> tuple[float, object]:
 
 
 def _page(result, clip: Path, out: Path, keeper: FrameKeeper | None) -> float:
-    profile = load_profile(result.report.exercise)
     return _timed(lambda: write_clip_html(
         result.report, result.series, out / "bench.html", source_video=clip,
-        annotated_video=result.outputs.get("video"), targets_deg=profile.targets_deg(),
-        cue_s=profile.reps["live_cue_s"], keeper=keeper))[0]
+        annotated_video=result.outputs.get("video"), targets_deg=result.report.targets_deg(),
+        cue_s=result.report.cue_s, keeper=keeper))[0]
 
 
 def _kept(result, clip: Path) -> FrameKeeper:

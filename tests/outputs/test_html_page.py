@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from formcheck.cli.app import app
 from formcheck.core.analyzer import analyze_series
 from formcheck.core.landmarks import LandmarkSeries
-from formcheck.core.profile import load_profile
 from formcheck.outputs.html import build_images, render_report_html, write_clip_html
 from formcheck.outputs.html.page import REPS_PER_PRINT_PAGE, fix_first, page_assets, video_clock
 from formcheck.synth.landmarks import synth_series
@@ -53,8 +52,7 @@ class Page(HTMLParser):
 
 
 def targets_and_cue(report):
-    prof = load_profile(report.exercise)
-    return prof.targets_deg(), prof.reps["live_cue_s"]
+    return report.targets_deg(), report.cue_s
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from formcheck.core.report import Fault, Rep, SetReport
 from formcheck.core.view import view_family
 from formcheck.outputs.html.chart import build_chart
 from formcheck.outputs.html.keyframes import PageImages
-from formcheck.outputs.summary import _VIEW_NAMES
+from formcheck.core.vocab import VIEW_WORDS
 
 __all__ = ["render_report_html", "write_html_report", "page_assets", "video_clock", "player_fps", "fix_first",
            "REPS_PER_PRINT_PAGE"]
@@ -135,7 +135,7 @@ def _header(report: SetReport) -> dict:
         "source": Path(report.source).name if report.source else "set",
         "exercise": report.exercise.replace("-", " ").replace("_", " "),
         "exercise_how": "recognised" if report.exercise_source == "auto" else "as given",
-        "view": _VIEW_NAMES.get(report.view, report.view.replace("_", " ")),
+        "view": VIEW_WORDS.get(report.view, report.view.replace("_", " ")),
         "angles_judged": view_family(report.view) not in ("front", "back"),
         "working_side": report.working_side,
         "rep_count": report.rep_count,
@@ -161,7 +161,7 @@ def render_report_html(report: SetReport, series: LandmarkSeries, *, video_url: 
     ``inline_assets=False`` leaves out the style and script (``page_assets()`` gives them).
     """
     clock = video_clock(series)
-    chart = build_chart(report, targets_deg, clock)
+    chart = build_chart(report, report.targets_deg() if targets_deg is None else targets_deg, clock)
     reps = [_rep_view(r, clock) for r in report.reps]
     groups = [reps[i:i + REPS_PER_PRINT_PAGE] for i in range(0, len(reps), REPS_PER_PRINT_PAGE)]
     keyframes = {f"{k.rep}-{k.fault}": k for k in images.keyframes}
