@@ -14,6 +14,7 @@ from typing import Any, Callable
 from formcheck.core.analyzer import analyze_series, initial_profile
 from formcheck.core.errors import FormcheckError, InputError
 from formcheck.core.landmarks import LandmarkSeries
+from formcheck.core.profile import Profile
 from formcheck.core.report import SetReport
 from formcheck.outputs.places import not_a_file
 
@@ -187,7 +188,7 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
         raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
     return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
                                profile_path=profile_path, annotate=annotate, json_path=json_path,
-                               csv_path=csv_path, stem=stem, jobs=jobs)
+                               csv_path=csv_path, stem=stem, jobs=jobs, profile=profile, html=html)
 
 
 def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
@@ -254,11 +255,11 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
                         out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
                         json_path: Path | None = None, csv_path: Path | None = None,
                         progress: bool | ProgressFn = False, stem: str | None = None,
-                        jobs: int | None = 1) -> AnalysisResult:
-    """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``.
+                        jobs: int | None = 1, profile: "Profile | None" = None, html: bool = True) -> AnalysisResult:
+    """The SetReport of a series and its files (video, plot, CSV, JSON, page) in ``out_dir``.
 
     The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
-    whose other clips keep the cores busy).
+    whose other clips keep the cores busy). ``profile``: already loaded (else loaded here).
     """
     del progress  # the pose pass is over
     out_dir.mkdir(parents=True, exist_ok=True)
