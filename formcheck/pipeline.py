@@ -28,6 +28,7 @@ class AnalysisResult:
     report: SetReport
     series: LandmarkSeries
     outputs: dict[str, Path] = field(default_factory=dict)
+    thumbnail: str = ""  # a small picture of the set (data URI) for an index page; "" if none
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
@@ -56,7 +57,7 @@ def output_stem(path: Path) -> str:
 
 def output_files(out_dir: Path, stem: str) -> list[Path]:
     """Every file a run of ``stem`` may write into ``out_dir``, the JSON report first."""
-    names = (".json", ".csv", ".angles.png", ".annotated.mp4", ".annotated.webm")
+    names = (".json", ".csv", ".angles.png", ".html", ".annotated.mp4", ".annotated.webm")
     return [Path(out_dir) / f"{stem}{suffix}" for suffix in names]
 
 
@@ -163,12 +164,13 @@ class _progress_bar:
 def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_dir: Path,
                  model: Path | None = None, profile_path: Path | None = None, use_cache: bool = True,
                  annotate: bool = True, progress: bool | ProgressFn = False, json_path: Path | None = None,
-                 csv_path: Path | None = None, stem: str | None = None, jobs: int | None = None) -> AnalysisResult:
+                 csv_path: Path | None = None, stem: str | None = None, jobs: int | None = None,
+                 html: bool = True) -> AnalysisResult:
     """Analyse one video or landmark file and write its outputs into ``out_dir``.
 
     ``stem`` names the outputs (default: :func:`output_stem`); callers with several inputs
     of the same name pass unique stems. ``jobs``: processes for the pose model (default: the
-    cores available; 1 = this process)."""
+    cores available; 1 = this process). ``html``: also write the set's page (``stem.html``)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(not_a_file(path))
@@ -186,7 +188,7 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
         raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
     return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
                                profile_path=profile_path, annotate=annotate, json_path=json_path,
-                               csv_path=csv_path, stem=stem, jobs=jobs, profile=profile)
+                               csv_path=csv_path, stem=stem, jobs=jobs, profile=profile, html=html)
 
 
 def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
@@ -253,8 +255,8 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
                         out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
                         json_path: Path | None = None, csv_path: Path | None = None,
                         progress: bool | ProgressFn = False, stem: str | None = None,
-                        jobs: int | None = 1, profile: "Profile | None" = None) -> AnalysisResult:
-    """The SetReport of a series and its files (video, plot, CSV, JSON) in ``out_dir``.
+                        jobs: int | None = 1, profile: "Profile | None" = None, html: bool = True) -> AnalysisResult:
+    """The SetReport of a series and its files (video, plot, CSV, JSON, page) in ``out_dir``.
 
     The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
     whose other clips keep the cores busy). ``profile``: already loaded (else loaded here).
@@ -280,6 +282,14 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     from formcheck.outputs.plots import plot_angles
 
     outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=report.targets_deg())
+    thumbnail = ""
+    if html:
+        from formcheck.outputs.html import write_clip_html
+
+        outputs["html"] = out_dir / f"{stem}.html"
+        thumbnail = write_clip_html(report, series, outputs["html"], source_video=path if is_video else None,
+                                    annotated_video=outputs.get("video"), targets_deg=report.targets_deg(),
+                                    cue_s=report.cue_s).thumbnail
     outputs["csv"] = out_dir / f"{stem}.csv"
     report.write_csv(outputs["csv"])
     if csv_path:
@@ -290,4 +300,4 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     if json_path:
         report.write_json(json_path)
         outputs["json_copy"] = Path(json_path)
-    return AnalysisResult(report, series, outputs)
+    return AnalysisResult(report, series, outputs, thumbnail)

@@ -42,6 +42,7 @@ def analyze(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the JSON report here (one input only)."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Also write the per-frame CSV here (one input only)."),
     annotate: bool = typer.Option(True, "--annotate/--no-annotate", help="Write an annotated video."),
+    html: bool = typer.Option(True, "--html/--no-html", help="Write NAME.html (and index.html for several inputs)."),
     model: Optional[Path] = typer.Option(None, help="Pose model .task (default: the bundled full model)."),
     profile: Optional[Path] = typer.Option(None, help="TOML file overriding the exercise profile's thresholds."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-run the pose model even if landmarks are cached."),
@@ -57,11 +58,12 @@ def analyze(
     for note in plan.notes:
         typer.echo(f"formcheck: note: {note}", err=True)
     first_code = 0
+    done = []
     for path, stem in plan.items:
         try:
             result = run_one(path, stem, exercise=exercise.value, side=side.value, out_dir=out, model=model,
                              profile_path=profile, use_cache=not no_cache, annotate=annotate,
-                             progress=not quiet, json_path=json_path, csv_path=csv_path, jobs=jobs)
+                             progress=not quiet, json_path=json_path, csv_path=csv_path, jobs=jobs, html=html)
         except FormcheckError as exc:
             message = str(exc).removeprefix(f"{path.name}: ")  # the library names the file too
             typer.echo(f"formcheck: {path}: {message}", err=True)
@@ -74,6 +76,11 @@ def analyze(
         typer.echo(format_summary(result.report))
         typer.echo("Wrote: " + ", ".join(str(p) for p in result.outputs.values()))
         typer.echo("")
+        done.append(result)
+    if html and len(plan.items) > 1 and done:
+        from formcheck.outputs.html import write_index_from_results
+
+        typer.echo(f"Index: {write_index_from_results(done, out / 'index.html')}")
     raise typer.Exit(first_code)
 
 

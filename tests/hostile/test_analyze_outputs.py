@@ -222,7 +222,7 @@ def test_corrupt_rerun_sets_the_old_report_aside(tmp_path, clip):
 def test_successful_rerun_replaces_and_leaves_nothing_stale(tmp_path, clip):
     for _ in range(2):
         assert_ok(formcheck("analyze", "clip.npz", "--out", "o", "-q", cwd=tmp_path))
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["clip.angles.png", "clip.csv", "clip.json"]
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["clip.angles.png", "clip.csv", "clip.html", "clip.json"]
 
 
 def test_a_failing_input_never_touches_another_inputs_finished_result(tmp_path, clip, good_arrays):
