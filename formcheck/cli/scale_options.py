@@ -6,6 +6,7 @@ Left out, each part stays on its embedded default in the data folder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -33,4 +34,4 @@ def scale_settings(data: Optional[Path], db: Optional[str], queue: Optional[str]
 
     return Settings(data_dir=(data or default_data_dir()).expanduser().resolve(), db_url=db or "",
                     queue_url=queue or "", storage_url=storage or "", s3_endpoint_url=s3_endpoint_url or "",
-                    **kw)
+                    s3_public_url=os.environ.get("FORMCHECK_S3_PUBLIC_URL", ""), **kw)

@@ -33,6 +33,7 @@ class Settings:
     queue_url: str = ""
     storage_url: str = ""
     s3_endpoint_url: str = ""
+    s3_public_url: str = ""  # the store as browsers reach it, for signed links (default: the endpoint)
 
     @property
     def database_url(self) -> str:
@@ -55,7 +56,8 @@ class Settings:
         """The settings as environment variables, for worker processes started by the server."""
         return {"FORMCHECK_DATA": str(self.data_dir), "FORMCHECK_DB": self.db_url,
                 "FORMCHECK_MAX_UPLOAD": str(self.max_upload_bytes), "FORMCHECK_QUEUE": self.queue_url,
-                "FORMCHECK_STORAGE": self.storage_url, "FORMCHECK_S3_ENDPOINT_URL": self.s3_endpoint_url}
+                "FORMCHECK_STORAGE": self.storage_url, "FORMCHECK_S3_ENDPOINT_URL": self.s3_endpoint_url,
+                "FORMCHECK_S3_PUBLIC_URL": self.s3_public_url}
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -63,4 +65,5 @@ class Settings:
         return cls(data_dir=Path(env("FORMCHECK_DATA") or default_data_dir()), db_url=env("FORMCHECK_DB", ""),
                    max_upload_bytes=int(env("FORMCHECK_MAX_UPLOAD", 500 * 1024 * 1024)),
                    queue_url=env("FORMCHECK_QUEUE", ""), storage_url=env("FORMCHECK_STORAGE", ""),
-                   s3_endpoint_url=env("FORMCHECK_S3_ENDPOINT_URL", ""))
+                   s3_endpoint_url=env("FORMCHECK_S3_ENDPOINT_URL", ""),
+                   s3_public_url=env("FORMCHECK_S3_PUBLIC_URL", ""))

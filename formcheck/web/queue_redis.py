@@ -27,8 +27,11 @@ class RedisQueue:
     def __init__(self, url: str, handler: Callable[[str], None]) -> None:
         if not url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError(f"queue must be redis://HOST[:PORT][/DB], not {url!r}")
-        self.huey = RedisHuey("formcheck", url=url, results=False, read_timeout=1,
-                              health_check_interval=10, socket_timeout=10, socket_connect_timeout=5)
+        from redis import ConnectionPool
+
+        # Timeouts: a restarted or unreachable Redis is an error to retry, never a hang.
+        pool = ConnectionPool.from_url(url, health_check_interval=10, socket_timeout=10, socket_connect_timeout=5)
+        self.huey = RedisHuey("formcheck", connection_pool=pool, results=False, read_timeout=1)
         self._task = self.huey.task(name=TASK_NAME, retries=0)(handler)
 
     def enqueue(self, clip_id: str) -> None:

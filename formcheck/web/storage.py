@@ -104,7 +104,7 @@ def make_storage(settings: "Settings") -> Storage:
     if url.startswith("s3://"):
         from formcheck.web.storage_s3 import S3Storage
 
-        return S3Storage(url, settings.data_dir / "s3-cache", settings.s3_endpoint_url)
+        return S3Storage(url, settings.data_dir / "s3-cache", settings.s3_endpoint_url, settings.s3_public_url)
     if url:
         return LocalStorage(Path(url.removeprefix("file://")).expanduser())
     return LocalStorage(settings.files_dir)

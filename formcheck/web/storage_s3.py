@@ -59,16 +59,19 @@ class S3PendingFile:
 class S3Storage:
     """Keys are object names under an optional prefix; ``cache`` is this machine's local copy."""
 
-    def __init__(self, url: str, cache: Path, endpoint_url: str = "") -> None:
+    def __init__(self, url: str, cache: Path, endpoint_url: str = "", public_url: str = "") -> None:
         import boto3
         from botocore.config import Config
 
         self.bucket, self.prefix = parse_s3_url(url)
         self.cache = Path(cache)
         self.cache.mkdir(parents=True, exist_ok=True)
-        self.client = boto3.client("s3", endpoint_url=endpoint_url or None,
-                                   config=Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"},
-                                                 connect_timeout=5, read_timeout=60))
+        config = Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"},
+                        connect_timeout=5, read_timeout=60)
+        self.client = boto3.client("s3", endpoint_url=endpoint_url or None, config=config)
+        # Signing is local arithmetic, but the signature covers the host: sign for the name
+        # browsers use when the servers reach the store by another (a compose service name).
+        self.signer = boto3.client("s3", endpoint_url=public_url, config=config) if public_url else self.client
         self._ensure_bucket()
 
     def _ensure_bucket(self) -> None:
@@ -150,5 +153,5 @@ class S3Storage:
                 self.put_file(path, self.key_for(path))
 
     def presigned_url(self, key: str, expires_s: int = PRESIGN_S) -> str | None:
-        return self.client.generate_presigned_url(
+        return self.signer.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": self._obj(key)}, ExpiresIn=expires_s)
