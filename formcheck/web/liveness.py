@@ -58,21 +58,31 @@ def heartbeat(parts: "AppParts", clip_id: str, every_s: float = HEARTBEAT_S) -> 
 
 
 def reap_stale(parts: "AppParts", stale_s: float = STALE_S) -> int:
-    """Put 'running' rows whose worker stopped heart-beating back on the queue; how many."""
+    """Put 'running' rows whose worker stopped heart-beating back on the queue; how many.
+
+    As with a supervised worker that died (``jobs.release_dead_worker``), a clip whose worker
+    vanished ``MAX_ATTEMPTS`` times fails instead of taking down worker after worker.
+    """
+    from formcheck.web.jobs import CRASHED, MAX_ATTEMPTS
+
     cutoff = utcnow() - timedelta(seconds=stale_s)
     stale = (Clip.status == "running", Clip.updated_at < cutoff)
     with parts.db.session() as s:
-        ids = list(s.scalars(select(Clip.id).where(*stale)))
+        rows = list(s.execute(select(Clip.id, Clip.attempts).where(*stale)))
     reaped = 0
-    for clip_id in ids:
+    for clip_id, attempts in rows:
+        again = attempts < MAX_ATTEMPTS
         with parts.db.session() as s:
             won = s.execute(update(Clip).where(Clip.id == clip_id, *stale).values(
-                status="queued", progress=0, updated_at=utcnow())).rowcount
+                status="queued" if again else "failed", error=None if again else CRASHED, progress=0,
+                updated_at=utcnow())).rowcount
             s.commit()
-        if won:
+        if won and again:
             log.warning("clip %s: its worker stopped heart-beating; queued again", clip_id)
             parts.queue.enqueue(clip_id)
             reaped += 1
+        elif won:
+            log.warning("clip %s: its worker vanished %d times; failed", clip_id, attempts)
     return reaped
 
 

@@ -84,3 +84,10 @@ def test_the_video_link_is_signed_and_short_lived_or_served_by_the_app(store):
 def test_a_storage_url_that_is_not_a_bucket_is_a_one_line_config_error(tmp_path):
     with pytest.raises(ConfigError, match="s3://BUCKET"):
         make_storage(Settings(data_dir=tmp_path, storage_url="s3://"))
+
+
+def test_links_are_signed_for_the_name_browsers_use(tmp_path, s3_server):
+    store = make_storage(Settings(data_dir=tmp_path, storage_url="s3://fc-public-name",
+                                  s3_endpoint_url=s3_server.endpoint_url, s3_public_url="https://files.example.org"))
+    _put(store, "out/c/v.mp4", b"x" * 10)  # through the servers' own endpoint
+    assert store.presigned_url("out/c/v.mp4").startswith("https://files.example.org/fc-public-name/out/c/v.mp4?")
