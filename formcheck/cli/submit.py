@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from formcheck.cli.scale_options import DATA_OPT, DB_OPT, QUEUE_OPT, S3_ENDPOINT_OPT, STORAGE_OPT, scale_settings
-from formcheck.core.errors import FormcheckError
+from formcheck.core.errors import ConfigError, FormcheckError
 
 POLL_S = 1.0
 QUIET_LINE_S = 15.0  # a progress line at least this often, even when nothing changed
@@ -17,19 +17,24 @@ QUIET_LINE_S = 15.0  # a progress line at least this often, even when nothing ch
 
 def _wait(parts, ids: list[str], timeout_s: float, quiet: bool) -> list:
     """Poll the rows until every clip is done or failed (or the time is up); the last rows."""
+    from sqlalchemy.exc import OperationalError
+
     from formcheck.web.batch import counts, read_rows
 
     deadline = time.monotonic() + timeout_s
-    last, last_t = None, 0.0
+    rows, last, last_t = [], None, 0.0
     while True:
-        rows = read_rows(parts, ids)
+        try:
+            rows = read_rows(parts, ids)
+        except OperationalError:  # the database restarting: the jobs go on, so does the wait
+            typer.echo("  database unavailable; still waiting", err=True)
         c = counts(rows)
         now = time.monotonic()
-        if not quiet and (c != last or now - last_t >= QUIET_LINE_S):
+        if rows and not quiet and (c != last or now - last_t >= QUIET_LINE_S):
             typer.echo(f"  {c['done'] + c['failed']}/{len(ids)} finished: {c['done']} done, {c['failed']} failed, "
                        f"{c['running']} running, {c['queued']} queued", err=True)
             last, last_t = c, now
-        if c["done"] + c["failed"] == len(ids) or now > deadline:
+        if (rows and c["done"] + c["failed"] == len(ids)) or now > deadline:
             return rows
         time.sleep(POLL_S)
 
@@ -60,10 +65,11 @@ def submit(
     settings = scale_settings(data, db, queue, storage, s3_endpoint_url)
     try:
         if exercise not in ("auto", *EXERCISES) or side not in ("auto", "left", "right"):
-            from formcheck.core.errors import ConfigError
             raise ConfigError(f"exercise must be auto or one of {', '.join(EXERCISES)}; side auto, left or right")
         videos = folder_videos(folder)
         parts = build_parts(settings)
+        if parts.queue.pending() < 0:
+            raise ConfigError(f"cannot reach the queue {settings.queue_url}")
         ids = submit_videos(parts, videos, batch_owner(parts, owner), exercise, side)
     except FormcheckError as exc:
         typer.echo(f"formcheck: error: {exc}", err=True)
@@ -77,6 +83,10 @@ def submit(
     except KeyboardInterrupt:
         typer.echo("stopped waiting; the clips stay queued and the workers finish them", err=True)
         raise typer.Exit(130)
+    if len(rows) < len(ids):
+        typer.echo(f"formcheck: error: could not read the state of {len(ids) - len(rows)} clip(s) "
+                   "(database unavailable); they stay queued", err=True)
+        raise typer.Exit(1)
     typer.echo(summary_table(rows))
     index = write_results(parts, rows, out)
     typer.echo(f"summary page: {index}")

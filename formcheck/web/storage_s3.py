@@ -151,6 +151,7 @@ class S3Storage:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
                 self.put_file(path, self.key_for(path))
+        shutil.rmtree(folder, ignore_errors=True)  # the bucket has it now: workers' disks stay small
 
     def presigned_url(self, key: str, expires_s: int = PRESIGN_S) -> str | None:
         return self.signer.generate_presigned_url(

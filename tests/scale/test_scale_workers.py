@@ -66,3 +66,16 @@ def test_submit_queues_a_folder_and_prints_progress_a_table_and_the_index(cluste
     page = index.read_text()
     assert "monday.mp4" in page and "tuesday.mp4" in page and "2 done, 0 failed of 2 clips" in page
     assert len(list((tmp_path / "results").glob("*.json"))) == 2
+
+
+def test_submit_refuses_a_missing_folder_or_an_empty_one_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "empty").mkdir()
+    for folder, message in ((tmp_path / "nope", "not a folder"), (tmp_path / "empty", "no videos")):
+        res = subprocess.run([sys.executable, "-m", "formcheck.cli", "submit", str(folder), "--data", str(tmp_path / "d"),
+                              "--queue", "redis://127.0.0.1:1/0"], capture_output=True, text=True, timeout=120)
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.startswith("formcheck: error: ") and message in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr

@@ -52,6 +52,7 @@ def test_a_job_writes_the_same_keys_every_run(store):
         keys.append(store.key_for(folder / "set.json"))
     assert keys[0] == keys[1] == "out/clip123/set.json"
     assert store.exists("out/clip123/set.json")
+    assert store.local_path("out/clip123/set.json").read_text() == '{"run": 1}'  # the second run's
 
 
 def test_delete_removes_a_job_folder(store):
