@@ -156,18 +156,24 @@ def _video_link(parts: AppParts, key: str | None) -> str:
 
 
 def _index_html(parts: AppParts, rows: list[Row]) -> str:
+    """One row per clip; its links and any failure reason sit under its name (fits a phone)."""
     body = []
     for r in rows:
-        report = f'<a href="{r.clip_id}.json">report</a>' if r.report is not None else ""
-        cells = [html.escape(r.name), r.status, "" if r.reps is None else str(r.reps),
-                 "" if r.flags is None else str(r.flags), report, _video_link(parts, r.video_key),
-                 html.escape(r.error or "")]
-        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        links = [f'<a href="{r.clip_id}.json">report</a>'] if r.report is not None else []
+        links += [_video_link(parts, r.video_key)] if r.video_key else []
+        under = " ".join(links) + (f'<div class="err">{html.escape(r.error)}</div>' if r.error else "")
+        cells = [f'<td class="wrap">{html.escape(r.name)}<div class="sub">{under}</div></td>',
+                 f"<td>{r.status}</td>", f'<td class="n">{"" if r.reps is None else r.reps}</td>',
+                 f'<td class="n">{"" if r.flags is None else r.flags}</td>']
+        body.append("<tr>" + "".join(cells) + "</tr>")
     c = counts(rows)
-    return ("<!doctype html><meta charset=utf-8><title>formcheck batch</title>"
-            "<style>body{font:15px system-ui,sans-serif;margin:1.5rem;max-width:60rem}"
-            "table{border-collapse:collapse;width:100%}td,th{padding:.35rem .6rem;border-bottom:1px solid #ddd;"
-            "text-align:left;overflow-wrap:anywhere}</style>"
+    return ("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'>"
+            "<title>formcheck batch</title>"
+            "<style>body{font:15px system-ui,sans-serif;margin:1.5rem;max-width:50rem}"
+            "table{border-collapse:collapse;width:100%}td,th{padding:.4rem .5rem;border-bottom:1px solid #ddd;"
+            "text-align:left;white-space:nowrap;vertical-align:top}.n{text-align:right}"
+            ".wrap{white-space:normal;overflow-wrap:anywhere;width:100%}.sub{font-size:13px;margin-top:.2rem}"
+            ".sub a+a{margin-left:.6rem}.err{color:#a11}</style>"
             f"<h1>formcheck batch</h1><p>{c['done']} done, {c['failed']} failed of {len(rows)} clips. "
             "Video links from an object store expire after a few minutes.</p>"
-            "<table><tr><th>clip<th>status<th>reps<th>flags<th><th><th>note</tr>" + "".join(body) + "</table>\n")
+            "<table><tr><th>clip<th>status<th class=n>reps<th class=n>flags</tr>" + "".join(body) + "</table>\n")
