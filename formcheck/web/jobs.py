@@ -97,9 +97,11 @@ def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
     clip = _claim(parts, clip_id)
     if clip is None:
         return
+    # An object store's outage while fetching escapes here: the row stays 'running', goes stale
+    # and the reaper runs it again (formcheck.web.liveness), instead of a failed clip.
+    upload = parts.storage.local_path(clip.upload_key)
     try:
         with heartbeat(parts, clip_id):
-            upload = parts.storage.local_path(clip.upload_key)
             result = analyze_path(upload, exercise=clip.exercise, side=clip.side,
                                   out_dir=parts.storage.work_dir(clip.id), progress=_Progress(parts, clip_id))
             parts.storage.publish(clip.id)  # an object store gets the outputs before the row says done
