@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from formcheck.cli.scale_options import DATA_OPT, DB_OPT, QUEUE_OPT, S3_ENDPOINT_OPT, STORAGE_OPT, scale_settings
-from formcheck.core.errors import ConfigError, FormcheckError
+from formcheck.core.errors import ConfigError, FormcheckError, InputError
 
 POLL_S = 1.0
 QUIET_LINE_S = 15.0  # a progress line at least this often, even when nothing changed
@@ -96,4 +96,4 @@ def submit(
                    "they stay queued", err=True)
         raise typer.Exit(1)
     if any(r.status == "failed" for r in rows):
-        raise typer.Exit(1)
+        raise typer.Exit(InputError.exit_code)  # a clip that cannot be analysed: its reason is in the table
