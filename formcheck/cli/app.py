@@ -23,6 +23,8 @@ from formcheck.cli.live import live
 from formcheck.core.profile import EXERCISES
 from formcheck.cli.render import render
 from formcheck.cli.serve import serve, users_app
+from formcheck.cli.submit import submit
+from formcheck.cli.worker import worker
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Exercise form checker for the hip thrust family.")
@@ -101,6 +103,8 @@ app.command("live")(live)
 app.command("render")(render)
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
+app.command("worker")(worker)
+app.command("submit")(submit)
 
 
 def _one_line(text: str) -> str:

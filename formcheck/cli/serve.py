@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from formcheck.cli.scale_options import DATA_OPT, DB_OPT, QUEUE_OPT, S3_ENDPOINT_OPT, STORAGE_OPT, scale_settings
 from formcheck.core.errors import ConfigError, FormcheckError
 
 DATA_HELP = "The app's data folder (database, queue, uploads, reports). Default: a per-user folder."
@@ -27,17 +28,21 @@ def _fail(exc: FormcheckError) -> typer.Exit:
 
 
 def serve(
-    data: Optional[Path] = typer.Option(None, "--data", help=DATA_HELP),
+    data: Optional[Path] = DATA_OPT,
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     max_upload_mb: int = typer.Option(500, "--max-upload-mb", min=1, help="Largest upload accepted (MB)."),
     workers: int = typer.Option(1, min=0, max=64, help="Analyses at once in this server's processes (0: none)."),
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: Optional[str] = DB_OPT,
+    queue: Optional[str] = QUEUE_OPT,
+    storage: Optional[str] = STORAGE_OPT,
+    s3_endpoint_url: Optional[str] = S3_ENDPOINT_OPT,
 ) -> None:
     """Start the coach app: web server, database, job queue and workers, on embedded defaults."""
     from formcheck.web.server import run_server
 
-    settings = _settings(data, db, max_upload_bytes=max_upload_mb * 2**20, workers=workers)
+    settings = scale_settings(data, db, queue, storage, s3_endpoint_url,
+                              max_upload_bytes=max_upload_mb * 2**20, workers=workers)
     typer.echo(f"formcheck coach app on http://{host}:{port}/  (data: {settings.data_dir}, workers: {workers})")
     try:
         run_server(settings, host, port)

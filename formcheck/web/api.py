@@ -119,10 +119,13 @@ def api_clip(clip_id: str, who: Caller = Depends(caller), db: Session = Depends(
 
 @router.get("/clips/{clip_id}/video")
 def api_video(clip_id: str, request: Request, who: Caller = Depends(caller),
-              db: Session = Depends(db_session)) -> FileResponse:
+              db: Session = Depends(db_session)) -> Response:
     clip = access.visible_clip(db, who.user, clip_id)
     if clip.status != "done" or not clip.video_key:
         raise NotFound("this clip has no annotated video (yet)")
+    signed = parts(request).storage.presigned_url(clip.video_key)
+    if signed:  # an object store: a short-lived link, the store answers Range itself
+        return RedirectResponse(signed, status_code=307)
     return FileResponse(parts(request).storage.local_path(clip.video_key), media_type="video/mp4")
 
 

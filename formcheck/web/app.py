@@ -11,16 +11,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from formcheck.core.errors import FormcheckError
 from formcheck.web.auth import LoginLimiter
-from formcheck.web.errors import NotAuthenticated, http_status
+from formcheck.web.errors import NotAuthenticated, Unavailable, http_status
 from formcheck.web.jobs import AppParts, resend_queued
+from formcheck.web.liveness import sweep_once
 
 log = logging.getLogger("formcheck.web")
 HERE = Path(__file__).resolve().parent
 SWEEP_EVERY_S = 10.0
+DB_UNAVAILABLE = "the database is unavailable right now; try again in a moment"
 
 
 def _wants_page(request: Request) -> bool:
@@ -52,6 +55,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         return _error_response(request, exc.status_code, str(exc.detail))
 
+    async def _db_away(request: Request, exc: Exception) -> Response:
+        # The database is down or restarting: a clear 503 the client may retry, not a 500.
+        log.warning("request %s %s: database unavailable: %s", request.method, request.url.path,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return _error_response(request, http_status(Unavailable()), DB_UNAVAILABLE)
+
+    app.add_exception_handler(OperationalError, _db_away)
+    app.add_exception_handler(InterfaceError, _db_away)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("request %s %s failed", request.method, request.url.path)
@@ -59,13 +71,16 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _sweeper(parts: AppParts, stop: threading.Event) -> None:
-    """Re-send queued rows whose deliveries were lost (the queue is empty but rows wait)."""
+    """Re-send queued rows whose deliveries were lost (the queue is empty but rows wait), and
+    with a shared queue also rows whose worker stopped heart-beating (formcheck.web.liveness)."""
     while not stop.wait(SWEEP_EVERY_S):
         try:
-            if parts.settings.workers > 0:
+            if parts.settings.queue_url:
+                sweep_once(parts)
+            elif parts.settings.workers > 0:
                 resend_queued(parts)
-        except Exception:  # noqa: BLE001 - the sweeper must outlive a database hiccup
-            log.exception("re-sending queued jobs failed")
+        except Exception as exc:  # noqa: BLE001 - the sweeper must outlive a database outage
+            log.warning("re-sending queued jobs failed (will retry): %s", exc)
 
 
 def create_app(parts: AppParts) -> FastAPI:

@@ -29,10 +29,20 @@ class Settings:
     max_upload_bytes: int = 500 * 1024 * 1024
     workers: int = 1
     secure_cookies: bool = False
+    # Scale-out parts (issue 15): empty = the embedded default in data_dir.
+    queue_url: str = ""
+    storage_url: str = ""
+    s3_endpoint_url: str = ""
+    s3_public_url: str = ""  # the store as browsers reach it, for signed links (default: the endpoint)
 
     @property
     def database_url(self) -> str:
-        return self.db_url or f"sqlite:///{self.data_dir / 'formcheck.db'}"
+        url = self.db_url or f"sqlite:///{self.data_dir / 'formcheck.db'}"
+        # The driver we ship (psycopg 3) for a plain postgresql:// URL.
+        for plain in ("postgresql://", "postgres://"):
+            if url.startswith(plain):
+                return "postgresql+psycopg://" + url[len(plain):]
+        return url
 
     @property
     def queue_path(self) -> Path:
@@ -45,9 +55,15 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The settings as environment variables, for worker processes started by the server."""
         return {"FORMCHECK_DATA": str(self.data_dir), "FORMCHECK_DB": self.db_url,
-                "FORMCHECK_MAX_UPLOAD": str(self.max_upload_bytes)}
+                "FORMCHECK_MAX_UPLOAD": str(self.max_upload_bytes), "FORMCHECK_QUEUE": self.queue_url,
+                "FORMCHECK_STORAGE": self.storage_url, "FORMCHECK_S3_ENDPOINT_URL": self.s3_endpoint_url,
+                "FORMCHECK_S3_PUBLIC_URL": self.s3_public_url}
 
     @classmethod
     def from_env(cls) -> "Settings":
-        return cls(data_dir=Path(os.environ["FORMCHECK_DATA"]), db_url=os.environ.get("FORMCHECK_DB", ""),
-                   max_upload_bytes=int(os.environ.get("FORMCHECK_MAX_UPLOAD", 500 * 1024 * 1024)))
+        env = os.environ.get
+        return cls(data_dir=Path(env("FORMCHECK_DATA") or default_data_dir()), db_url=env("FORMCHECK_DB", ""),
+                   max_upload_bytes=int(env("FORMCHECK_MAX_UPLOAD", 500 * 1024 * 1024)),
+                   queue_url=env("FORMCHECK_QUEUE", ""), storage_url=env("FORMCHECK_STORAGE", ""),
+                   s3_endpoint_url=env("FORMCHECK_S3_ENDPOINT_URL", ""),
+                   s3_public_url=env("FORMCHECK_S3_PUBLIC_URL", ""))

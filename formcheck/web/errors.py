@@ -34,6 +34,10 @@ class RateLimited(WebError):
     """Too many failed logins."""
 
 
+class Unavailable(WebError):
+    """A part the app needs (the database) cannot be reached right now: try again shortly."""
+
+
 class Conflict(WebError):
     """The request clashes with the current state (an email taken, a re-run of a running job)."""
 
@@ -47,6 +51,7 @@ HTTP_STATUS: tuple[tuple[type[FormcheckError], int], ...] = (
     (TooLarge, 413),
     (UnsupportedMedia, 415),
     (RateLimited, 429),
+    (Unavailable, 503),
     (NoPersonError, 422),
     (VideoError, 422),
     (ConfigError, 400),

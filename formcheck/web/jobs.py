@@ -22,9 +22,10 @@ from sqlalchemy import select, update
 from formcheck.core.errors import FormcheckError
 from formcheck.web.config import Settings
 from formcheck.web.db import Database
+from formcheck.web.liveness import heartbeat
 from formcheck.web.models import Clip, utcnow
 from formcheck.web.queue import JobQueue, make_queue
-from formcheck.web.storage import LocalStorage, Storage
+from formcheck.web.storage import Storage, make_storage
 
 log = logging.getLogger("formcheck.web.jobs")
 POSE_SHARE = 0.8  # the pose model's share of a job's time, for the progress figure
@@ -50,7 +51,7 @@ class AppParts:
 
 def build_parts(settings: Settings) -> AppParts:
     db = Database.open(settings)
-    return AppParts(settings, db, LocalStorage(settings.files_dir), make_queue(settings, run_clip))
+    return AppParts(settings, db, make_storage(settings), make_queue(settings, run_clip))
 
 
 @lru_cache(maxsize=1)
@@ -96,10 +97,14 @@ def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
     clip = _claim(parts, clip_id)
     if clip is None:
         return
+    # An object store's outage while fetching escapes here: the row stays 'running', goes stale
+    # and the reaper runs it again (formcheck.web.liveness), instead of a failed clip.
     upload = parts.storage.local_path(clip.upload_key)
     try:
-        result = analyze_path(upload, exercise=clip.exercise, side=clip.side,
-                              out_dir=parts.storage.work_dir(clip.id), progress=_Progress(parts, clip_id))
+        with heartbeat(parts, clip_id):
+            result = analyze_path(upload, exercise=clip.exercise, side=clip.side,
+                                  out_dir=parts.storage.work_dir(clip.id), progress=_Progress(parts, clip_id))
+            parts.storage.publish(clip.id)  # an object store gets the outputs before the row says done
     except FormcheckError as exc:
         # The CLI's one-line reason, with the stored name swapped back for the uploaded one.
         reason = str(exc).replace(str(upload), clip.original_name).replace(upload.name, clip.original_name)

@@ -45,4 +45,9 @@ class HueyQueue:
 
 
 def make_queue(settings: Settings, handler: Callable[[str], None]) -> JobQueue:
+    """huey on SQLite in the data folder by default; ``redis://`` for workers on many machines."""
+    if settings.queue_url:
+        from formcheck.web.queue_redis import RedisQueue
+
+        return RedisQueue(settings.queue_url, handler)
     return HueyQueue(settings, handler)

@@ -18,13 +18,15 @@ def run_server(settings: Settings, host: str, port: int) -> None:
 
     parts = build_parts(settings)
     supervisor = None
-    if settings.workers > 0:
+    if settings.workers > 0 and not settings.queue_url:
         # This server's workers died with its last run: whatever was 'running' starts again.
+        # (With a shared queue other machines' workers may be running: heart-beats decide.)
         n = requeue_interrupted(parts)
         if n:
             log.warning("re-queued %d job(s) interrupted by the last shutdown", n)
+    if settings.workers > 0:
         supervisor = Supervisor(settings, on_death=lambda pid: release_dead_worker(parts, pid))
-        resend_queued(parts, only_if_queue_empty=False)
+        resend_queued(parts, only_if_queue_empty=bool(settings.queue_url))
     try:
         uvicorn.run(create_app(parts), host=host, port=port, log_level="warning", access_log=False)
     finally:

@@ -10,7 +10,10 @@ import os
 import secrets
 import shutil
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
+
+if TYPE_CHECKING:
+    from formcheck.web.config import Settings
 
 
 class Storage(Protocol):
@@ -21,6 +24,8 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
     def work_dir(self, name: str) -> Path: ...
     def key_for(self, path: Path) -> str: ...
+    def publish(self, name: str) -> None: ...
+    def presigned_url(self, key: str) -> str | None: ...
 
 
 class PendingFile:
@@ -84,3 +89,22 @@ class LocalStorage:
     def key_for(self, path: Path) -> str:
         """The key of a file a job wrote into its work folder."""
         return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+
+    def publish(self, name: str) -> None:
+        """Nothing to do: the work folder is the store (an object store uploads it here)."""
+
+    def presigned_url(self, key: str) -> str | None:
+        """None: the app serves local files itself (with Range)."""
+        return None
+
+
+def make_storage(settings: "Settings") -> Storage:
+    """The folder in the data folder by default; another folder; or ``s3://BUCKET[/PREFIX]``."""
+    url = settings.storage_url
+    if url.startswith("s3://"):
+        from formcheck.web.storage_s3 import S3Storage
+
+        return S3Storage(url, settings.data_dir / "s3-cache", settings.s3_endpoint_url, settings.s3_public_url)
+    if url:
+        return LocalStorage(Path(url.removeprefix("file://")).expanduser())
+    return LocalStorage(settings.files_dir)

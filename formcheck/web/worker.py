@@ -91,7 +91,12 @@ def main() -> None:
     if parent:
         threading.Thread(target=_watch_parent, args=(int(parent),), daemon=True).start()
     route_native_stderr()
-    _worker_parts().queue.run_worker(workers=1)
+    parts = _worker_parts()
+    if parts.settings.queue_url:  # a shared queue: every worker also reaps (formcheck.web.liveness)
+        from formcheck.web.liveness import start_reaper
+
+        start_reaper(parts)
+    parts.queue.run_worker(workers=1)
 
 
 if __name__ == "__main__":

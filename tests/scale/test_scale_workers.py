@@ -1,0 +1,81 @@
+"""Two worker processes on one Redis queue, PostgreSQL and an S3 store: nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import httpx
+
+
+def test_two_workers_share_twenty_uploaded_clips_each_done_exactly_once(cluster, tiny_clip):
+    cluster.start_server()
+    workers = [cluster.start_worker("worker-a"), cluster.start_worker("worker-b")]
+    client = cluster.athlete_client()
+    ids = [cluster.upload(client, tiny_clip, f"set-{i:02d}.mp4") for i in range(20)]
+    assert len(set(ids)) == 20
+
+    rows = cluster.wait_finished(ids, timeout_s=900)
+    assert all(w.poll() is None for w in workers), cluster.logs()
+    assert {r["status"] for r in rows.values()} == {"done"}, rows
+    assert all(r["attempts"] == 1 and r["runs_done"] == 1 and r["has_report"] for r in rows.values()), rows
+    # Each clip's outputs are in the bucket under its own id, one JSON report each.
+    for clip_id in ids:
+        reports = [k for k in cluster.objects(f"out/{clip_id}/") if k.endswith(".json")]
+        assert len(reports) == 1, reports
+    # Both workers took part (they log each job they start).
+    logs = [(cluster.tmp / f"{n}.log").read_text() for n in ("worker-a", "worker-b")]
+    assert all(re.search(r"Executing \S*analyze_clip", log) for log in logs), cluster.logs()
+
+
+def test_the_browser_gets_the_video_through_a_short_lived_signed_link(cluster, tiny_clip):
+    cluster.start_server()
+    cluster.start_worker("worker-a")
+    client = cluster.athlete_client()
+    clip_id = cluster.upload(client, tiny_clip, "one.mp4")
+    cluster.wait_finished([clip_id], timeout_s=300)
+
+    r = client.get(f"/api/clips/{clip_id}/video", follow_redirects=False)
+    assert r.status_code == 307
+    signed = r.headers["location"]
+    assert signed.startswith(cluster.s3.endpoint_url) and "X-Amz-Expires=300" in signed
+    part = httpx.get(signed, headers={"Range": "bytes=0-99"}, timeout=30)
+    assert part.status_code == 206 and len(part.content) == 100
+    # The bucket itself is private: the same object without a signature is refused.
+    plain = signed.split("?", 1)[0]
+    assert httpx.get(plain, timeout=30).status_code == 403
+
+
+def test_submit_queues_a_folder_and_prints_progress_a_table_and_the_index(cluster, tiny_clip, tmp_path):
+    cluster.start_worker("worker-a")
+    folder = tmp_path / "sets"
+    folder.mkdir()
+    for name in ("monday.mp4", "tuesday.mp4"):
+        shutil.copy(tiny_clip, folder / name)
+    (folder / "notes.txt").write_text("not a video")
+
+    res = cluster.formcheck("submit", str(folder), *cluster.args(tmp_path / "submit-data"),
+                            "--out", str(tmp_path / "results"), "--timeout-min", "10", timeout_s=900)
+    assert res.returncode == 0, res.stderr + cluster.logs()
+    assert "queued 2 clip(s)" in res.stderr and "2/2 finished: 2 done" in res.stderr
+    table = res.stdout.splitlines()
+    assert table[0].split() == ["clip", "status", "reps", "flags", "note"]
+    assert [line.split()[:2] for line in table[2:4]] == [["monday.mp4", "done"], ["tuesday.mp4", "done"]]
+    index = tmp_path / "results" / "index.html"
+    assert f"summary page: {index}" in res.stdout
+    page = index.read_text()
+    assert "monday.mp4" in page and "tuesday.mp4" in page and "2 done, 0 failed of 2 clips" in page
+    assert len(list((tmp_path / "results").glob("*.json"))) == 2
+
+
+def test_submit_refuses_a_missing_folder_or_an_empty_one_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "empty").mkdir()
+    for folder, message in ((tmp_path / "nope", "not a folder"), (tmp_path / "empty", "no videos")):
+        res = subprocess.run([sys.executable, "-m", "formcheck.cli", "submit", str(folder), "--data", str(tmp_path / "d"),
+                              "--queue", "redis://127.0.0.1:1/0"], capture_output=True, text=True, timeout=120)
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.startswith("formcheck: error: ") and message in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
