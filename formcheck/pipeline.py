@@ -29,6 +29,7 @@ class AnalysisResult:
     series: LandmarkSeries
     outputs: dict[str, Path] = field(default_factory=dict)
     thumbnail: str = ""  # a small picture of the set (data URI) for an index page; "" if none
+    page_images: Any = None  # the page's PageImages (keyframes), for an app that embeds the report
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
@@ -282,14 +283,15 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     from formcheck.outputs.plots import plot_angles
 
     outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=report.targets_deg())
-    thumbnail = ""
+    thumbnail, page_images = "", None
     if html:
         from formcheck.outputs.html import write_clip_html
 
         outputs["html"] = out_dir / f"{stem}.html"
-        thumbnail = write_clip_html(report, series, outputs["html"], source_video=path if is_video else None,
-                                    annotated_video=outputs.get("video"), targets_deg=report.targets_deg(),
-                                    cue_s=report.cue_s).thumbnail
+        page_images = write_clip_html(report, series, outputs["html"], source_video=path if is_video else None,
+                                      annotated_video=outputs.get("video"), targets_deg=report.targets_deg(),
+                                      cue_s=report.cue_s)
+        thumbnail = page_images.thumbnail
     outputs["csv"] = out_dir / f"{stem}.csv"
     report.write_csv(outputs["csv"])
     if csv_path:
@@ -300,4 +302,4 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     if json_path:
         report.write_json(json_path)
         outputs["json_copy"] = Path(json_path)
-    return AnalysisResult(report, series, outputs, thumbnail)
+    return AnalysisResult(report, series, outputs, thumbnail, page_images)

@@ -25,6 +25,7 @@ from formcheck.web.db import Database
 from formcheck.web.liveness import heartbeat
 from formcheck.web.models import Clip, utcnow
 from formcheck.web.queue import JobQueue, make_queue
+from formcheck.web.review import write_fragment
 from formcheck.web.storage import Storage, make_storage
 
 log = logging.getLogger("formcheck.web.jobs")
@@ -104,6 +105,7 @@ def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
         with heartbeat(parts, clip_id):
             result = analyze_path(upload, exercise=clip.exercise, side=clip.side,
                                   out_dir=parts.storage.work_dir(clip.id), progress=_Progress(parts, clip_id))
+            write_fragment(parts.storage, clip.id, result, upload, clip.original_name)
             parts.storage.publish(clip.id)  # an object store gets the outputs before the row says done
     except FormcheckError as exc:
         # The CLI's one-line reason, with the stored name swapped back for the uploaded one.

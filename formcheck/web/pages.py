@@ -19,6 +19,7 @@ from formcheck.core.errors import FormcheckError
 from formcheck.web.errors import Forbidden, NotAuthenticated, NotFound, RateLimited
 from formcheck.web.models import Clip, User, utcnow
 from formcheck.web.present import clip_detail, clip_summary
+from formcheck.web.review import read_fragment, report_assets
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
@@ -119,8 +120,10 @@ def review_page(clip_id: str, request: Request, who: Caller = Depends(caller),
                 db: Session = Depends(db_session)) -> HTMLResponse:
     clip = access.visible_clip(db, who.user, clip_id)
     owner = db.get(User, clip.owner_id)
+    fragment = read_fragment(request.app.state.parts.storage, clip.id) if clip.status == "done" else None
     return render(request, "review.html", who=who, clip=clip_detail(db, clip), athlete=owner,
-                  is_coach=who.user.role == "coach")
+                  is_coach=who.user.role == "coach", fragment=fragment,
+                  assets=report_assets() if fragment else None)
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse, name="invite_page")

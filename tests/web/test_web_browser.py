@@ -20,6 +20,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
+VIDEO = "document.querySelector('video.fcr-video')"  # the set's report's player, inside the review page
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no system Chromium")
 
 
@@ -37,10 +38,10 @@ class Shots:
         folder.mkdir(parents=True, exist_ok=True)
 
     def take(self, page, name: str) -> None:
-        if page.locator("video#video").count():  # a painted frame, not a black box
-            page.wait_for_function("document.getElementById('video').readyState >= 2")
+        if page.locator("video.fcr-video").count():  # a painted frame, not a black box
+            page.wait_for_function(f"{VIDEO}.readyState >= 2")
             page.evaluate("""() => new Promise((done) => {
-                const v = document.getElementById('video');
+                const v = document.querySelector('video.fcr-video');
                 v.addEventListener('seeked', () => requestAnimationFrame(() => requestAnimationFrame(done)), {once: true});
                 v.currentTime = v.currentTime + 0.001;
             })""")
@@ -75,8 +76,10 @@ def test_athlete_uploads_coach_reviews_athlete_sees(team, browser, tmp_path):
     athlete.wait_for_function("document.getElementById('pct') && parseInt(document.getElementById('pct').textContent) > 0",
                               timeout=120_000)
     shots.take(athlete, "analysing")
-    athlete.wait_for_selector("video#video", timeout=300_000)
+    athlete.wait_for_selector("video.fcr-video", timeout=300_000)
     assert athlete.locator("li.rep").count() == 3
+    assert athlete.locator("[data-fcr] tr.fcr-rep").count() == 3  # the HTML report is on the page
+    assert athlete.locator("[data-fcr] .fcr-player-block #timeline").count() == 1
     athlete.goto(team.url + "/sets")
     shots.take(athlete, "sets")
 
@@ -86,12 +89,18 @@ def test_athlete_uploads_coach_reviews_athlete_sees(team, browser, tmp_path):
     assert coach.locator("section.athlete", has_text="a@example.com").locator(".new").count() >= 1
     shots.take(coach, "roster")
     coach.click("section.athlete >> text=single leg hip thrust")
-    coach.wait_for_selector("video#video")
-    coach.wait_for_function("document.getElementById('video').readyState >= 1")
-    rep2 = coach.locator("#rep-2 button.seek")
+    coach.wait_for_selector("video.fcr-video")
+    coach.wait_for_function(f"{VIDEO}.readyState >= 1")
+    rep2 = coach.locator("[data-fcr] .fcr-chapter[data-rep='2']")  # the report's rep chapter
     start_s = float(rep2.get_attribute("data-seek"))
     rep2.click()
-    coach.wait_for_function(f"Math.abs(document.getElementById('video').currentTime - {start_s}) < 0.05")
+    coach.wait_for_function(f"Math.abs({VIDEO}.currentTime - {start_s}) < 0.05")
+    coach.evaluate(f"{VIDEO}.currentTime = 0")
+    own = coach.locator("#rep-2 button.seek")  # the app's verdict list seeks the same player
+    own_s = float(own.get_attribute("data-seek"))
+    assert own_s == start_s  # on the report video's clock, as the chapter
+    own.click()
+    coach.wait_for_function(f"Math.abs({VIDEO}.currentTime - {own_s}) < 0.05")
     coach.fill("#note-form textarea", "Slow the way down on rep 2: count three")
     coach.select_option("#note-form select", "rep-2")
     coach.click("#note-form button")

@@ -1,8 +1,9 @@
-// The review page: seek the video, poll a running job, post notes and verdicts.
+// The review page around the set's report: seek its video, poll a running job, post notes and verdicts.
+// The report's own script (report.js) handles clicks inside the report; this one the app's parts.
 (function () {
   const root = document.getElementById("review");
   const clip = root.dataset.clip;
-  const video = document.getElementById("video");
+  const video = root.querySelector("video.fcr-video");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   async function call(method, url, body) {
     const r = await fetch(url, {method, credentials: "same-origin",
@@ -12,12 +13,40 @@
     if (!r.ok) { alert(data.error || ("request failed: " + r.status)); throw new Error(data.error); }
     return data;
   }
-  document.querySelectorAll("[data-seek]").forEach((el) => el.addEventListener("click", (e) => {
+  // The report's video runs on its own clock (frames over one constant rate): the app's rep
+  // buttons and timeline take the report's rep times (its JSON), not the report's seconds.
+  const dataEl = root.querySelector("[data-fcr] script.fcr-data");
+  const reps = {};
+  if (dataEl) JSON.parse(dataEl.textContent).reps.forEach((r) => { reps[r.index] = r; });
+  root.querySelectorAll("[data-rep][data-seek]").forEach((el) => {
+    const r = reps[+el.dataset.rep];
+    if (r && !el.closest("[data-fcr]")) el.dataset.seek = r.seek;
+  });
+  function layout() {
+    const dur = video && video.duration;
+    if (!dur || !isFinite(dur)) return;
+    root.querySelectorAll("#timeline .seg").forEach((el) => {
+      const r = reps[+el.dataset.rep];
+      if (!r) return;
+      el.style.left = (100 * r.seek / dur) + "%";
+      el.style.width = (100 * (r.end - r.seek) / dur) + "%";
+    });
+    root.querySelectorAll("#timeline .note-mark").forEach((el) => {
+      el.style.left = (100 * parseFloat(el.dataset.seek) / dur) + "%";
+    });
+  }
+  if (video && dataEl) { video.addEventListener("loadedmetadata", layout); layout(); }
+  const own = [...root.querySelectorAll("[data-seek]")].filter((el) => !el.closest("[data-fcr]"));
+  own.forEach((el) => el.addEventListener("click", (e) => {
     e.preventDefault();
+    e.stopPropagation();  // the report's handler would seek again
     if (!video) return;
     video.currentTime = parseFloat(el.dataset.seek);
     video.pause();
   }));
+  const timeline = document.getElementById("app-timeline");
+  const player = root.querySelector("[data-fcr] .fcr-player-block");
+  if (timeline && player) player.appendChild(timeline);  // the notes' timeline right under the video
   document.querySelectorAll("[data-verdict]").forEach((el) => el.addEventListener("click", async () => {
     await call("POST", `/api/clips/${clip}/verdicts`, {rep: +el.dataset.rep, code: el.dataset.code,
       agree: el.dataset.agree === "true"});
