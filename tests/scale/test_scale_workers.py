@@ -44,6 +44,13 @@ def test_the_browser_gets_the_video_through_a_short_lived_signed_link(cluster, t
     # The bucket itself is private: the same object without a signature is refused.
     plain = signed.split("?", 1)[0]
     assert httpx.get(plain, timeout=30).status_code == 403
+    # The review page embeds the set's HTML report, stored in the bucket by the worker, playing
+    # the app's video route and naming the athlete's own file.
+    assert f"out/{clip_id}/review.fragment.html" in cluster.objects(f"out/{clip_id}/")
+    page = client.get(f"/clips/{clip_id}")
+    assert page.status_code == 200 and "data-fcr" in page.text
+    assert f'class="fcr-video" controls preload="metadata" playsinline src="/api/clips/{clip_id}/video"' in page.text
+    assert '<p class="fcr-source">one.mp4</p>' in page.text
 
 
 def test_submit_queues_a_folder_and_prints_progress_a_table_and_the_index(cluster, tiny_clip, tmp_path):

@@ -80,6 +80,8 @@ def test_athlete_uploads_coach_reviews_athlete_sees(team, browser, tmp_path):
     assert athlete.locator("li.rep").count() == 3
     assert athlete.locator("[data-fcr] tr.fcr-rep").count() == 3  # the HTML report is on the page
     assert athlete.locator("[data-fcr] .fcr-player-block #timeline").count() == 1
+    clip_id = athlete.url.rsplit("/", 1)[1]
+    assert athlete.locator("video.fcr-video").get_attribute("src") == f"/api/clips/{clip_id}/video"
     athlete.goto(team.url + "/sets")
     shots.take(athlete, "sets")
 
