@@ -84,3 +84,18 @@ def test_coach_invite_link_makes_their_athlete_once(team):
     assert c2.get(f"/api/athletes/{new_id}/export").json()["athlete"] == "new@example.com"
     assert team.client("c1@example.com").get(f"/api/athletes/{new_id}/export").status_code == 404
     assert httpx.get(team.url + path).status_code == 404  # used up
+
+
+def test_review_page_embeds_the_sets_report_or_says_it_is_missing(team, short_clip):
+    a, c1 = team.client("a@example.com"), team.client("c1@example.com")
+    clip_id = a.upload(short_clip).json()["id"]
+    assert a.wait(clip_id)["status"] == "done"
+    page = c1.get(f"/clips/{clip_id}")
+    assert page.status_code == 200 and page.text.count("data-fcr") >= 1
+    assert f'src="/api/clips/{clip_id}/video"' in page.text and 'id="coach"' in page.text
+    # A set analysed before the app kept the report's section: the page still serves its
+    # video and verdicts, and says why the report is not there.
+    (team.data / "files" / "out" / clip_id / "review.fragment.html").unlink()
+    page = c1.get(f"/clips/{clip_id}")
+    assert page.status_code == 200 and "data-fcr" not in page.text
+    assert "analysed before the app kept its full report" in page.text and 'id="coach"' in page.text
