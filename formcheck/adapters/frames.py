@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formcheck.adapters.stdio import native_stderr_silenced
+from formcheck.adapters.stdio import native_stderr_silenced, quiet_ffmpeg_logs
 from formcheck.adapters.video import open_video
 
 __all__ = ["grab_frames"]
@@ -50,6 +50,7 @@ def _grab_by_seeking(path: Path, wanted: list[int], t_s: np.ndarray | None) -> d
     tol_s = _half_frame_s(t_s)
     open_video(path).close()  # validates the file, with our own error messages
     with native_stderr_silenced():
+        quiet_ffmpeg_logs()
         cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     out: dict[int, np.ndarray] = {}
     pos = 0  # index of the next frame cap.grab() returns

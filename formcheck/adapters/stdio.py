@@ -111,3 +111,9 @@ def route_native_stderr() -> None:
     sys.stderr = io.TextIOWrapper(io.FileIO(real, "w", closefd=True), encoding=encoding,
                                   errors=errors, line_buffering=True, write_through=True)
     _routed = True
+
+
+def quiet_ffmpeg_logs() -> None:
+    """Ask OpenCV's FFmpeg backend for no decoder log (it reads the setting when it first opens
+    a file, so the video adapters call this just before, never at import)."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")

@@ -32,14 +32,12 @@ import time
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-# FFmpeg's decoder log (e.g. "Invalid NAL unit size" on a truncated file) goes straight to
-# stderr; VideoSource reports truncation in its warnings instead. Must be set before cv2 loads.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
 from formcheck.adapters.stdio import native_stderr_silenced as _native_stderr_silenced
+from formcheck.adapters.stdio import quiet_ffmpeg_logs
 from formcheck.core.errors import InputError, VideoError
 from formcheck.adapters.video_writer import (  # noqa: F401 - re-exported
     WRITER_EXTENSIONS, VideoWriter, ffmpeg_available,
@@ -170,6 +168,7 @@ class VideoSource:
         # FFmpeg's own log ("error reading header") bypasses OpenCV's level: silence fd 2 too,
         # our VideoError says what went wrong in one line.
         with _opencv_log_level(cv2.utils.logging.LOG_LEVEL_SILENT), _native_stderr_silenced():
+            quiet_ffmpeg_logs()
             cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         if not cap.isOpened():
             cap.release()

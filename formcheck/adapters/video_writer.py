@@ -15,12 +15,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
 from formcheck.adapters.stdio import native_stderr_silenced as _native_stderr_silenced
+from formcheck.adapters.stdio import quiet_ffmpeg_logs
 from formcheck.core.errors import VideoError
 
 WRITER_EXTENSIONS: tuple[str, ...] = (".webm", ".mp4")
@@ -92,6 +92,7 @@ class VideoWriter:
         self.tmp_path.unlink(missing_ok=True)
         if self._ffmpeg is None:
             with _native_stderr_silenced():
+                quiet_ffmpeg_logs()
                 writer = cv2.VideoWriter(
                     str(self.tmp_path), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*"VP80"),
                     self.fps, (w, h),
