@@ -50,7 +50,27 @@ def _stop(proc: subprocess.Popen | None, timeout_s: float = 10.0) -> None:
         proc.wait(timeout=timeout_s)
 
 
-class RedisServer:
+class _FolderServer:
+    """A server whose files live in ``self.dir``: restart keeps them, close removes them."""
+
+    dir: Path
+
+    def start(self) -> "_FolderServer":
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RedisServer(_FolderServer):
     """redis-server with no persistence of its own files outside a temporary folder."""
 
     def __init__(self, port: int | None = None) -> None:
@@ -78,16 +98,9 @@ class RedisServer:
         _stop(self.proc)
         self.proc = None
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class PostgresServer:
+class PostgresServer(_FolderServer):
     """A throw-away PostgreSQL cluster (initdb) listening only on 127.0.0.1, trust auth."""
 
     def __init__(self, port: int | None = None) -> None:
@@ -130,13 +143,6 @@ class PostgresServer:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class S3Server:
