@@ -99,7 +99,6 @@ class RedisServer(_FolderServer):
         self.proc = None
 
 
-
 class PostgresServer(_FolderServer):
     """A throw-away PostgreSQL cluster (initdb) listening only on 127.0.0.1, trust auth."""
 
