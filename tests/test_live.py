@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 from formcheck.live import session as live_mod
+from tests.support.xvfb import xvfb_env
 from formcheck.core.errors import NoPersonError, VideoError
 from formcheck.core.landmarks import LandmarkSeries, empty_frame
 from formcheck.live.session import (
@@ -570,28 +571,8 @@ def test_cli_without_display_exits_with_one_line():
 
 @pytest.fixture(scope="module")
 def xvfb():
-    exe = shutil.which("Xvfb")
-    if exe is None:
-        pytest.skip("Xvfb not installed (apt install xvfb)")
-    num = 140 + os.getpid() % 500
-    proc = subprocess.Popen([exe, f":{num}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    display = f":{num}"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            check_display({"DISPLAY": display}, "linux")
-            break
-        except DisplayError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.skip("Xvfb did not start")
-            time.sleep(0.1)
-    env = dict(os.environ, DISPLAY=display)
-    env.pop("WAYLAND_DISPLAY", None)
-    yield env
-    proc.terminate()
-    proc.wait(10)
+    with xvfb_env(140) as env:
+        yield env
 
 
 def screenshot(env, path: Path, window: str | None = None) -> np.ndarray:

@@ -8,15 +8,15 @@ success; our own messages still get through, as one line.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.support.xvfb import xvfb_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "slht_left_good.mp4"
@@ -99,22 +99,14 @@ def test_render_prints_nothing_on_stderr(tmp_path):
 
 
 @pytest.fixture
-def xvfb_env():
-    exe = shutil.which("Xvfb")
-    if exe is None:
-        pytest.skip("Xvfb not installed (apt install xvfb)")
-    display = f":{700 + os.getpid() % 200}"
-    server = subprocess.Popen([exe, display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    yield {**os.environ, "DISPLAY": display}
-    server.terminate()
-    server.wait(timeout=10)
+def display_env():
+    with xvfb_env(700) as env:
+        yield env
 
 
 @pytest.mark.mediapipe
-def test_live_on_a_clip_prints_nothing_on_stderr(xvfb_env, tmp_path):
-    proc = formcheck("live", "--source", SAMPLE, "--mute", "--record", tmp_path / "rec", env=xvfb_env)
+def test_live_on_a_clip_prints_nothing_on_stderr(display_env, tmp_path):
+    proc = formcheck("live", "--source", SAMPLE, "--mute", "--record", tmp_path / "rec", env=display_env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert "Reps: 3" in proc.stdout

@@ -18,6 +18,7 @@ import pytest
 from formcheck.core.errors import (ConfigError, DisplayError, EXIT_INTERRUPTED, EXIT_TERMINATED, InputError,
                                    OutputError, VideoError)
 
+from tests.support.xvfb import xvfb_env
 from hostile_probe import SAMPLES, assert_failed, cli_env, finish, formcheck, leftovers, start, wait_for
 
 SAMPLE = SAMPLES / "slht_left_good.mp4"
@@ -25,22 +26,8 @@ SAMPLE = SAMPLES / "slht_left_good.mp4"
 
 @pytest.fixture(scope="module")
 def display():
-    exe = shutil.which("Xvfb")
-    if exe is None:
-        pytest.skip("Xvfb not installed (apt install xvfb)")
-    num = 300 + os.getpid() % 400
-    proc = subprocess.Popen([exe, f":{num}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not wait_for(lambda: Path(f"/tmp/.X11-unix/X{num}").exists() or proc.poll() is not None, 15):
-        proc.kill()
-        pytest.skip("Xvfb did not start")
-    if proc.poll() is not None:
-        pytest.skip("Xvfb did not start")
-    env = cli_env(DISPLAY=f":{num}")
-    env.pop("WAYLAND_DISPLAY", None)
-    yield env
-    proc.terminate()
-    proc.wait(10)
+    with xvfb_env(300, base_env=cli_env()) as env:
+        yield env
 
 
 @pytest.fixture(scope="module")

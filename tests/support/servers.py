@@ -50,6 +50,16 @@ def _stop(proc: subprocess.Popen | None, timeout_s: float = 10.0) -> None:
         proc.wait(timeout=timeout_s)
 
 
+class _ProcessServer:
+    """A server that is one child process of the tests."""
+
+    proc: subprocess.Popen | None = None
+
+    def stop(self) -> None:
+        _stop(self.proc)
+        self.proc = None
+
+
 class _FolderServer:
     """A server whose files live in ``self.dir``: restart keeps them, close removes them."""
 
@@ -70,7 +80,7 @@ class _FolderServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class RedisServer(_FolderServer):
+class RedisServer(_ProcessServer, _FolderServer):
     """redis-server with no persistence of its own files outside a temporary folder."""
 
     def __init__(self, port: int | None = None) -> None:
@@ -93,10 +103,6 @@ class RedisServer(_FolderServer):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port)
         return self
-
-    def stop(self) -> None:
-        _stop(self.proc)
-        self.proc = None
 
 
 class PostgresServer(_FolderServer):
@@ -143,8 +149,7 @@ class PostgresServer(_FolderServer):
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
 
 
-
-class S3Server:
+class S3Server(_ProcessServer):
     """moto's S3-compatible server on 127.0.0.1 (in memory; a restart empties it)."""
 
     def __init__(self, port: int | None = None) -> None:
@@ -170,9 +175,6 @@ class S3Server:
         wait_for_port(self.port)
         return self
 
-    def stop(self) -> None:
-        _stop(self.proc)
-        self.proc = None
 
     def close(self) -> None:
         self.stop()
