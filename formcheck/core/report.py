@@ -16,7 +16,8 @@ import numpy as np
 
 from formcheck import __version__
 from formcheck.core.atomic import atomic_open, atomic_write_text
-from formcheck.core.profile import Profile
+from formcheck.core.errors import ConfigError, InputError
+from formcheck.core.profile import Profile, load_profile
 from formcheck.core.stats import count_by_side
 
 def _plain(obj: object, *names: str) -> None:
@@ -177,6 +178,47 @@ class SetReport:
             "warnings": list(self.warnings),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict, frames_table: dict[str, np.ndarray] | None = None) -> SetReport:
+        """A report read back from its JSON (the coach app's stored reports, ``compare``'s inputs).
+
+        The profile is the built-in one of the exercise, or the user's file when it still exists
+        (the JSON keeps its path); anything malformed is an :class:`InputError`, never a KeyError.
+        """
+        try:
+            report = cls(
+                source=str(d["source"]), exercise=str(d["exercise"]), view=str(d["view"]),
+                working_side=str(d["working_side"]),
+                reps=tuple(_rep_from(r) for r in d["reps"]),
+                partials=tuple(_rep_from(r) for r in d.get("partial_reps", [])),
+                not_assessed=tuple(NotAssessed(str(n["code"]), str(n["reason"])) for n in d.get("not_assessed", [])),
+                frames_total=int(d["frames"]["total"]), frames_with_person=int(d["frames"]["with_person"]),
+                duration_s=float(d["duration_s"]), warnings=tuple(str(w) for w in d.get("warnings", [])),
+                view_confidence=float(d.get("view_confidence") or 0.0),
+                exercise_source=str(d.get("exercise_source", "auto")), profile=str(d.get("profile", "")),
+                camera_advice=tuple(str(a) for a in d.get("camera_advice", [])),
+                frames_table=frames_table or {},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"not a formcheck report: {type(exc).__name__} {exc}") from None
+        object.__setattr__(report, "exercise_profile", _profile_of(report))
+        return report
+
+    @classmethod
+    def read(cls, json_path: str | Path) -> SetReport:
+        """A report written by ``analyze``: its JSON, with the per-frame CSV beside it when present."""
+        path = Path(json_path)
+        try:
+            d = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise InputError(f"file not found: {path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path.name} is not a formcheck report: {exc}") from None
+        if not isinstance(d, dict):
+            raise InputError(f"{path.name} is not a formcheck report")
+        csv_path = path.with_suffix(".csv")
+        return cls.from_dict(d, read_frames_csv(csv_path) if csv_path.is_file() else None)
+
     def write_json(self, path: str | Path) -> None:
         atomic_write_text(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
 
@@ -192,6 +234,56 @@ class SetReport:
             w.writerow(cols)
             for i in range(n):
                 w.writerow([_fmt(table[c][i]) for c in cols])
+
+
+def _rep_from(d: dict) -> Rep:
+    faults = tuple(Fault(**{k: v for k, v in f.items()}) for f in d.get("faults", []))
+    fields = {k: v for k, v in d.items() if k != "faults"}
+    for k in ("peak_hip_extension_deg", "knee_at_top_deg", "hold_s", "concentric_s", "eccentric_s"):
+        fields[k] = math.nan if fields[k] is None else float(fields[k])
+    return Rep(**fields, faults=faults)
+
+
+def _profile_of(report: SetReport) -> Profile | None:
+    """The profile the set was judged by, as far as the JSON tells: None when it is gone."""
+    origin = report.profile
+    override = None if origin in ("", "builtin") else Path(origin)
+    if override is not None and not override.is_file():
+        return None
+    try:
+        return load_profile(report.exercise, override)
+    except (ConfigError, ValueError):
+        return None
+
+
+_TEXT_COLUMNS = ("phase", "planted")
+
+
+def read_frames_csv(path: str | Path) -> dict[str, np.ndarray]:
+    """The per-frame table ``write_csv`` wrote: numbers as float arrays (NaN where empty)."""
+    path = Path(path)
+    try:
+        with open(path, newline="") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path.name} is not a formcheck frames table: {exc}") from None
+    if not rows or "t_s" not in rows[0]:
+        raise InputError(f"{path.name} is not a formcheck frames table: no t_s column")
+    head, body = rows[0], rows[1:]
+    if any(len(r) != len(head) for r in body):
+        raise InputError(f"{path.name} is not a formcheck frames table: ragged rows")
+    table: dict[str, np.ndarray] = {}
+    for j, name in enumerate(head):
+        col = [r[j] for r in body]
+        if name in _TEXT_COLUMNS:
+            table[name] = np.array(col, dtype=str)
+            continue
+        try:
+            values = np.array([float(v) if v else math.nan for v in col], dtype=float)
+        except ValueError:
+            raise InputError(f"{path.name}: column {name} is not numeric") from None
+        table[name] = values.astype(np.int64) if name in ("frame", "person", "rep") else values
+    return table
 
 
 def _fmt(v) -> str:
