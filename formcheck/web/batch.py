@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from formcheck.core.atomic import atomic_write_text
 from formcheck.core.errors import ConfigError, InputError
+from formcheck.core.report import SetReport
+from formcheck.outputs.html import write_index_html
+from formcheck.outputs.html.index import IndexEntry
 from formcheck.web.jobs import AppParts
 from formcheck.web.models import Clip, User
+from formcheck.web.review import THUMBNAIL_NAME
 from formcheck.web.upload import NOT_A_VIDEO, SNIFF_BYTES, sniff_container
 
 BATCH_EMAIL = "batch@formcheck.invalid"
@@ -96,13 +103,15 @@ class Row:
     error: str | None
     report: dict | None
     video_key: str | None
+    upload_key: str
 
 
 def _row(clip: Clip) -> Row:
     report = json.loads(clip.report_json) if clip.report_json else None
     flags = sum(len(r.get("faults", [])) for r in report["reps"]) if report else None
     return Row(clip.id, clip.original_name, clip.status, clip.progress,
-               report["rep_count"] if report else None, flags, clip.error, report, clip.video_key)
+               report["rep_count"] if report else None, flags, clip.error, report, clip.video_key,
+               clip.upload_key)
 
 
 def read_rows(parts: AppParts, ids: list[str]) -> list[Row]:
@@ -131,49 +140,61 @@ def summary_table(rows: list[Row]) -> str:
 
 
 def write_results(parts: AppParts, rows: list[Row], out_dir: Path) -> Path:
-    """Each report as JSON beside a simple index page linking them (and the videos); the index path.
-
-    A plain page: the HTML report (issue 11) was not on main when this was written; when it lands,
-    its index replaces ``_index_html``.
-    """
+    """The HTML report's index of the batch, each clip's page and annotated video beside it
+    (copied out of storage: the folder works offline, with no link that expires) and its
+    JSON report; a clip without a report is listed with its reason. Returns the index path."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    entries, missing, used = [], [], set()
     for r in rows:
-        if r.report is not None:
-            (out_dir / f"{r.clip_id}.json").write_text(json.dumps(r.report, indent=2) + "\n")
-    index = out_dir / "index.html"
-    tmp = index.with_name(".index.html.part")
-    tmp.write_text(_index_html(parts, rows))
-    tmp.replace(index)
-    return index
+        if r.report is None:
+            missing.append((r.name, (r.error or f"not finished ({r.status})").removeprefix(f"{r.name}: ")))
+            continue
+        stem = _unique_stem(re.sub(r"[^\w.-]+", "_", Path(r.name).stem).strip("._") or "clip", used)
+        atomic_write_text(out_dir / f"{stem}.json", json.dumps(r.report, indent=2) + "\n")
+        page = _export_page(parts, r, stem, out_dir)
+        entries.append(IndexEntry(SetReport.from_dict(r.report), page or f"{stem}.json",
+                                  _stored_text(parts, r, THUMBNAIL_NAME)))
+    return write_index_html(entries, out_dir / "index.html", missing=missing)
 
 
-def _video_link(parts: AppParts, key: str | None) -> str:
-    if not key:
+def _unique_stem(stem: str, used: set[str]) -> str:
+    """``a.mp4`` and ``a.mov`` in one folder: the second's outputs are ``a-2.*``."""
+    name, n = stem, 1
+    while name in used:
+        n += 1
+        name = f"{stem}-{n}"
+    used.add(name)
+    return name
+
+
+def _job_key(r: Row, name: str) -> str:
+    return f"out/{r.clip_id}/{name}"
+
+
+def _stored_text(parts: AppParts, r: Row, name: str) -> str:
+    key = _job_key(r, name)
+    if not parts.storage.exists(key):
         return ""
-    signed = parts.storage.presigned_url(key)
-    href = signed or parts.storage.local_path(key).as_uri()
-    return f'<a href="{html.escape(href)}">video</a>'
+    try:
+        return parts.storage.local_path(key).read_text(encoding="utf-8")
+    finally:
+        parts.storage.release(key)
 
 
-def _index_html(parts: AppParts, rows: list[Row]) -> str:
-    """One row per clip; its links and any failure reason sit under its name (fits a phone)."""
-    body = []
-    for r in rows:
-        links = [f'<a href="{r.clip_id}.json">report</a>'] if r.report is not None else []
-        links += [_video_link(parts, r.video_key)] if r.video_key else []
-        under = " ".join(links) + (f'<div class="err">{html.escape(r.error)}</div>' if r.error else "")
-        cells = [f'<td class="wrap">{html.escape(r.name)}<div class="sub">{under}</div></td>',
-                 f"<td>{r.status}</td>", f'<td class="n">{"" if r.reps is None else r.reps}</td>',
-                 f'<td class="n">{"" if r.flags is None else r.flags}</td>']
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    c = counts(rows)
-    return ("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'>"
-            "<title>formcheck batch</title>"
-            "<style>body{font:15px system-ui,sans-serif;margin:1.5rem;max-width:50rem}"
-            "table{border-collapse:collapse;width:100%}td,th{padding:.4rem .5rem;border-bottom:1px solid #ddd;"
-            "text-align:left;white-space:nowrap;vertical-align:top}.n{text-align:right}"
-            ".wrap{white-space:normal;overflow-wrap:anywhere;width:100%}.sub{font-size:13px;margin-top:.2rem}"
-            ".sub a+a{margin-left:.6rem}.err{color:#a11}</style>"
-            f"<h1>formcheck batch</h1><p>{c['done']} done, {c['failed']} failed of {len(rows)} clips. "
-            "Video links from an object store expire after a few minutes.</p>"
-            "<table><tr><th>clip<th>status<th class=n>reps<th class=n>flags</tr>" + "".join(body) + "</table>\n")
+def _export_page(parts: AppParts, r: Row, stem: str, out_dir: Path) -> str | None:
+    """The worker's page for the clip, renamed after the athlete's file, with its video: the
+    page's file name, or None when the job stored no page (a set analysed before pages)."""
+    stored = Path(r.upload_key).stem  # the job's outputs are named after the random upload name
+    text = _stored_text(parts, r, f"{stored}.html")
+    if not text:
+        return None
+    if r.video_key:
+        video_name = f"{stem}{Path(r.video_key).name.removeprefix(stored)}"
+        try:
+            shutil.copyfile(parts.storage.local_path(r.video_key), out_dir / video_name)
+        finally:
+            parts.storage.release(r.video_key)
+    # The page names the stored file (source, warnings, the video's src): show the athlete's own.
+    text = text.replace(Path(r.upload_key).name, html.escape(r.name)).replace(stored, html.escape(stem))
+    atomic_write_text(out_dir / f"{stem}.html", text)
+    return f"{stem}.html"

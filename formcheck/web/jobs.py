@@ -16,6 +16,7 @@ import socket
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -92,8 +93,6 @@ class _Progress:
 
 def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
     """The queue's task: analyse one clip unless another delivery already has it."""
-    from formcheck.pipeline import analyze_path
-
     parts = parts or _worker_parts()
     clip = _claim(parts, clip_id)
     if clip is None:
@@ -101,6 +100,17 @@ def run_clip(clip_id: str, parts: AppParts | None = None) -> None:
     # An object store's outage while fetching escapes here: the row stays 'running', goes stale
     # and the reaper runs it again (formcheck.web.liveness), instead of a failed clip.
     upload = parts.storage.local_path(clip.upload_key)
+    try:
+        _analyse(parts, clip, upload)
+    finally:
+        parts.storage.release(clip.upload_key)  # an object store's copy on this worker goes
+
+
+def _analyse(parts: AppParts, clip: Clip, upload: Path) -> None:
+    """Analyse, publish the outputs, then say done (or failed, with the reason the CLI gives)."""
+    from formcheck.pipeline import analyze_path
+
+    clip_id = clip.id
     try:
         with heartbeat(parts, clip_id):
             result = analyze_path(upload, exercise=clip.exercise, side=clip.side,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from formcheck.web.storage import Storage
 
 FRAGMENT_NAME = "review.fragment.html"
+THUMBNAIL_NAME = "thumbnail.datauri"  # the index's picture of the set (``formcheck submit``)
 
 
 def video_url(clip_id: str) -> str:
@@ -40,6 +41,8 @@ def write_fragment(storage: "Storage", clip_id: str, result: "AnalysisResult", u
     text = text.replace(str(upload), own).replace(upload.name, own)
     path = storage.work_dir(clip_id) / FRAGMENT_NAME
     write_text_atomic(path, text)
+    if result.thumbnail:
+        write_text_atomic(path.with_name(THUMBNAIL_NAME), result.thumbnail)
     return path
 
 

@@ -26,6 +26,7 @@ class Storage(Protocol):
     def key_for(self, path: Path) -> str: ...
     def publish(self, name: str) -> None: ...
     def presigned_url(self, key: str) -> str | None: ...
+    def release(self, key: str) -> None: ...
 
 
 class PendingFile:
@@ -96,6 +97,9 @@ class LocalStorage:
     def presigned_url(self, key: str) -> str | None:
         """None: the app serves local files itself (with Range)."""
         return None
+
+    def release(self, key: str) -> None:
+        """Nothing to do: the folder is the store, not a copy of it."""
 
 
 def make_storage(settings: "Settings") -> Storage:

@@ -115,6 +115,11 @@ class S3Storage:
                 tmp.unlink(missing_ok=True)
         return path
 
+    def release(self, key: str) -> None:
+        """Drop this machine's copy of an object once a job or an export is done with it: a
+        worker's disk holds the uploads it is analysing, not every upload it ever analysed."""
+        (self.cache / self._obj(key)).unlink(missing_ok=True)
+
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
 

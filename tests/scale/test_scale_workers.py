@@ -57,22 +57,38 @@ def test_submit_queues_a_folder_and_prints_progress_a_table_and_the_index(cluste
     cluster.start_worker("worker-a")
     folder = tmp_path / "sets"
     folder.mkdir()
-    for name in ("monday.mp4", "tuesday.mp4"):
+    for name in ("monday.mp4", "tuesday set.mp4"):
         shutil.copy(tiny_clip, folder / name)
+    (folder / "broken.mp4").write_bytes(tiny_clip.read_bytes()[:3000])  # an mp4 header, no video
     (folder / "notes.txt").write_text("not a video")
 
+    out = tmp_path / "results"
     res = cluster.formcheck("submit", str(folder), *cluster.args(tmp_path / "submit-data"),
-                            "--out", str(tmp_path / "results"), "--timeout-min", "10", timeout_s=900)
-    assert res.returncode == 0, res.stderr + cluster.logs()
-    assert "queued 2 clip(s)" in res.stderr and "2/2 finished: 2 done" in res.stderr
+                            "--out", str(out), "--timeout-min", "10", timeout_s=900)
+    # One clip cannot be analysed: the exit code says so, the others' results are all there.
+    assert res.returncode == 2, res.stderr + cluster.logs()
+    assert "queued 3 clip(s)" in res.stderr and "3/3 finished: 2 done, 1 failed" in res.stderr
     table = res.stdout.splitlines()
     assert table[0].split() == ["clip", "status", "reps", "flags", "note"]
-    assert [line.split()[:2] for line in table[2:4]] == [["monday.mp4", "done"], ["tuesday.mp4", "done"]]
-    index = tmp_path / "results" / "index.html"
+    assert [line.split()[:2] for line in table[2:5]] == [["broken.mp4", "failed"], ["monday.mp4", "done"],
+                                                          ["tuesday", "set.mp4"]]
+    index = out / "index.html"
     assert f"summary page: {index}" in res.stdout
+    # The HTML report's index: a row per analysed clip linking its page, the failure named below.
     page = index.read_text()
-    assert "monday.mp4" in page and "tuesday.mp4" in page and "2 done, 0 failed of 2 clips" in page
-    assert len(list((tmp_path / "results").glob("*.json"))) == 2
+    assert "2 sets" in page and 'href="monday.html"' in page and 'href="tuesday_set.html"' in page
+    assert "Not analysed" in page and "broken.mp4" in page
+    assert sorted(p.name for p in out.glob("*.json")) == ["monday.json", "tuesday_set.json"]
+    # Each clip's page plays its own copy of the annotated video and names the athlete's file,
+    # not the random name it was stored under.
+    for stem, shown in (("monday", "monday.mp4"), ("tuesday_set", "tuesday set.mp4")):
+        clip_page = (out / f"{stem}.html").read_text()
+        assert f'src="{stem}.annotated.mp4"' in clip_page and f'<p class="fcr-source">{shown}</p>' in clip_page
+        assert (out / f"{stem}.annotated.mp4").stat().st_size > 1000
+        assert not re.search(r"[0-9a-f]{32}", clip_page)
+    # The worker's copies of the uploads left its disk once each job was done.
+    cache = tmp_path / "worker-a-data" / "s3-cache"
+    assert not [p for p in cache.rglob("uploads/*") if p.is_file()], list(cache.rglob("*"))
 
 
 def test_submit_refuses_a_missing_folder_or_an_empty_one_in_one_line(tmp_path):

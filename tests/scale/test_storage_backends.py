@@ -7,7 +7,7 @@ import pytest
 
 from formcheck.core.errors import ConfigError
 from formcheck.web.config import Settings
-from formcheck.web.storage import make_storage
+from formcheck.web.storage import LocalStorage, make_storage
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -33,6 +33,17 @@ def test_a_written_file_appears_whole_and_reads_back(store):
     _put(store, key, b"0123456789" * 1000)
     assert store.exists(key)
     assert store.local_path(key).read_bytes() == b"0123456789" * 1000
+
+
+def test_releasing_a_local_copy_keeps_the_stored_object(store):
+    """A worker drops its copy of an upload after the job; the store itself keeps the object."""
+    key = store.new_key("uploads", ".mp4")
+    _put(store, key, b"abc" * 100)
+    copy = store.local_path(key)
+    store.release(key)
+    assert store.exists(key)
+    assert copy.exists() is isinstance(store, LocalStorage)  # an object store's copy is gone; a folder is the store
+    assert store.local_path(key).read_bytes() == b"abc" * 100  # fetched again when needed
 
 
 def test_a_discarded_write_leaves_nothing(store):

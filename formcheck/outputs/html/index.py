@@ -32,14 +32,17 @@ def _faults_by_count(report: SetReport) -> list[tuple[str, int, str]]:
     return sorted(((c, n, s) for c, (n, s) in counts.items()), key=lambda x: (-x[1], x[0]))
 
 
-def render_index_html(entries: list[IndexEntry]) -> str:
+def render_index_html(entries: list[IndexEntry], missing: list[tuple[str, str]] = ()) -> str:
+    """``missing``: (clip name, reason) of clips with no report, listed under the table so a
+    failed clip is never silently absent from the index."""
     rows = [{"h": _header(e.report), "href": quote(e.page_name), "thumb": e.thumbnail,
              "faults": _faults_by_count(e.report), "warnings": len(e.report.warnings),
              "partials": len(e.report.partials)} for e in entries]
-    return _env().get_template("index.html.j2").render(rows=rows, assets=page_assets(), version=__version__)
+    return _env().get_template("index.html.j2").render(rows=rows, missing=list(missing), assets=page_assets(),
+                                                       version=__version__)
 
 
-def write_index_html(entries: list[IndexEntry], path: str | Path) -> Path:
+def write_index_html(entries: list[IndexEntry], path: str | Path, missing: list[tuple[str, str]] = ()) -> Path:
     path = Path(path)
-    write_text_atomic(path, render_index_html(entries))
+    write_text_atomic(path, render_index_html(entries, missing))
     return path
