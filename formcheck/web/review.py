@@ -51,7 +51,10 @@ def read_fragment(storage: "Storage", clip_id: str) -> str | None:
     key = storage.key_for(storage.work_dir(clip_id) / FRAGMENT_NAME)
     if not storage.exists(key):
         return None
-    return storage.local_path(key).read_text(encoding="utf-8")
+    try:
+        return storage.local_path(key).read_text(encoding="utf-8")
+    finally:
+        storage.release(key)  # a re-run on another worker rewrites it: never serve a stale copy
 
 
 def report_assets() -> dict[str, str]:

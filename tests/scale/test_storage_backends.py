@@ -103,3 +103,14 @@ def test_links_are_signed_for_the_name_browsers_use(tmp_path, s3_server):
                                   s3_endpoint_url=s3_server.endpoint_url, s3_public_url="https://files.example.org"))
     _put(store, "out/c/v.mp4", b"x" * 10)  # through the servers' own endpoint
     assert store.presigned_url("out/c/v.mp4").startswith("https://files.example.org/fc-public-name/out/c/v.mp4?")
+
+
+def test_the_review_page_reads_a_rerun_jobs_page_not_an_old_copy(store):
+    """A job run again (maybe on another worker) rewrites its stored page: readers see the new one."""
+    from formcheck.web.review import FRAGMENT_NAME, read_fragment
+
+    assert read_fragment(store, "clip1") is None
+    for text in ("<section>first run</section>", "<section>second run</section>"):
+        (store.work_dir("clip1") / FRAGMENT_NAME).write_text(text)
+        store.publish("clip1")
+        assert read_fragment(store, "clip1") == text
