@@ -105,12 +105,17 @@ def test_links_are_signed_for_the_name_browsers_use(tmp_path, s3_server):
     assert store.presigned_url("out/c/v.mp4").startswith("https://files.example.org/fc-public-name/out/c/v.mp4?")
 
 
-def test_the_review_page_reads_a_rerun_jobs_page_not_an_old_copy(store):
-    """A job run again (maybe on another worker) rewrites its stored page: readers see the new one."""
+def test_the_review_page_reads_a_rerun_jobs_page_not_an_old_copy(store, tmp_path):
+    """A job run again on another worker rewrites its stored page: the server sees the new one."""
     from formcheck.web.review import FRAGMENT_NAME, read_fragment
 
-    assert read_fragment(store, "clip1") is None
+    if isinstance(store, LocalStorage):
+        server = LocalStorage(store.root)  # a shared folder
+    else:  # the server's own cache of the same bucket, as on another machine
+        server = make_storage(Settings(data_dir=tmp_path / "server", storage_url=f"s3://{store.bucket}/{store.prefix}",
+                                       s3_endpoint_url=store.client.meta.endpoint_url))
+    assert read_fragment(server, "clip1") is None
     for text in ("<section>first run</section>", "<section>second run</section>"):
         (store.work_dir("clip1") / FRAGMENT_NAME).write_text(text)
         store.publish("clip1")
-        assert read_fragment(store, "clip1") == text
+        assert read_fragment(server, "clip1") == text
