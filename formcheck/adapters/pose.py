@@ -122,6 +122,9 @@ class PoseResult:
     world: np.ndarray  # (33, 4) metres x, y, z, visibility
     n_people: int
     t_ms: int
+    # The athlete's segmentation mask (H, W) in [0, 1], only when asked for (``segmentation``):
+    # evidence the 33 points do not carry (the outline of the pelvis, for hip level).
+    mask: np.ndarray | None = None
 
     @property
     def present(self) -> bool:
@@ -246,6 +249,7 @@ class PoseEstimator:
         min_pose_presence_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
         reacquire_after_ms: int = 2000,
+        segmentation: bool = False,
     ) -> None:
         if running_mode not in RUNNING_MODES:
             raise ConfigError(f"running_mode must be one of {', '.join(RUNNING_MODES)}, got {running_mode!r}")
@@ -281,7 +285,7 @@ class PoseEstimator:
             min_pose_detection_confidence=float(min_pose_detection_confidence),
             min_pose_presence_confidence=float(min_pose_presence_confidence),
             min_tracking_confidence=float(min_tracking_confidence),
-            output_segmentation_masks=False,
+            output_segmentation_masks=bool(segmentation),
             result_callback=self._on_live_result if running_mode == "live" else None,
         )
         try:
@@ -332,7 +336,9 @@ class PoseEstimator:
             return PoseResult(empty_frame(), empty_frame(), 0, t_ms)
         best = self._tracker.choose(images, t_ms)
         world = worlds[best] if best < len(worlds) else empty_frame()
-        return PoseResult(images[best], world, n, t_ms)
+        masks = getattr(result, "segmentation_masks", None) or []
+        mask = np.array(masks[best].numpy_view(), dtype=np.float32).squeeze() if best < len(masks) else None
+        return PoseResult(images[best], world, n, t_ms, mask)
 
     # -- video mode ---------------------------------------------------------------------------
     def detect(self, frame_bgr: np.ndarray, t_ms: float, *, probe: bool | None = None) -> PoseResult:

@@ -183,6 +183,27 @@ def test_person_found_on_real_frame_with_plausible_anatomy(bench_frames):
 
 
 @pytest.mark.mediapipe
+def test_segmentation_mask_only_when_asked_and_on_the_athlete():
+    """The mask (hip-level research, benchmarks/study_hip_level.py) covers the person, not the floor."""
+    from formcheck.synth.camera import Camera
+    from formcheck.synth.motion import MotionParams, simulate
+    from formcheck.synth.render import Renderer, RenderOptions
+
+    motion = simulate(MotionParams(reps=1), fps=5)
+    frame = Renderer(motion, Camera(view="side_left", width=320, height=240), RenderOptions(seed=3)).frame(3)
+    with PoseEstimator() as plain:
+        assert plain.detect(frame, 0).mask is None
+    with PoseEstimator(segmentation=True) as est:
+        res = est.detect(frame, 0)
+    assert res.present and res.mask.shape == (240, 320) and 0.0 <= res.mask.min() <= res.mask.max() <= 1.0
+    inside = res.mask > 0.5
+    assert 0.01 < inside.mean() < 0.5  # a person, not the whole frame
+    hips_px = (res.image[[23, 24], :2].mean(0) * [320, 240]).astype(int)
+    assert inside[hips_px[1], hips_px[0]]  # the hips are on the mask
+    assert not inside[:5, :].any()  # the wall at the top is not
+
+
+@pytest.mark.mediapipe
 def test_blank_frame_gives_nan_rows_and_no_person():
     blank = np.full((360, 640, 3), 127, np.uint8)
     with PoseEstimator() as est:
