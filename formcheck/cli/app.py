@@ -19,6 +19,7 @@ from formcheck.cli import signals
 from formcheck.cli.batch import plan_inputs, run_one
 from formcheck.core.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, ConfigError, FormcheckError
 from formcheck.cli.choices import ExerciseChoice, SideChoice
+from formcheck.cli.compare import compare
 from formcheck.cli.live import live
 from formcheck.core.profile import EXERCISES
 from formcheck.cli.render import render
@@ -105,6 +106,7 @@ app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 app.command("worker")(worker)
 app.command("submit")(submit)
+app.command("compare")(compare)
 
 
 def _one_line(text: str) -> str:
