@@ -50,7 +50,10 @@ def load_set(path: Path, out_dir: Path, stem: str, **analyze_options) -> LoadedS
         raise InputError(not_a_file(path))
     suffix = path.suffix.lower()
     if suffix == ".json":
-        report = SetReport.read(path)
+        try:
+            report = SetReport.read(path)
+        except InputError as exc:
+            raise InputError(str(exc) if path.name in str(exc) else f"{path.name}: {exc}") from None
         raw = json.loads(path.read_text())
         video = path.with_name(f"{path.stem}.annotated.mp4")
         source = Path(report.source).name if report.source and ":" not in report.source else path.name
@@ -89,6 +92,7 @@ def compare_paths(path_a: Path, path_b: Path | None, out_dir: Path, *, sides: bo
     from formcheck.pipeline import output_stem
 
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     stem_a = output_stem(Path(path_a))
     stem_b = output_stem(Path(path_b)) if path_b is not None else stem_a
     if path_b is not None and stem_a == stem_b and Path(path_a).resolve() != Path(path_b).resolve():

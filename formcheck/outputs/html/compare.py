@@ -51,8 +51,11 @@ class CompareSide:
     def rep_list(self) -> tuple[Rep, ...]:
         return self.reps or self.report.reps
 
+    def title(self) -> str:
+        return self.name or (Path(self.report.source).name if self.report.source else f"set {self.label}")
 
-def video_time_of(report: SetReport):
+
+def video_time_of(report: SetReport, name: str = ""):
     """(fps, t_s -> seconds in the annotated video) from the report's per-frame table.
 
     The annotated video runs at one constant rate over the frames (see ``page.video_clock``): a
@@ -60,7 +63,7 @@ def video_time_of(report: SetReport):
     """
     t = np.asarray((report.frames_table or {}).get("t_s", ()), dtype=float)
     if t.size < 2 or not t[-1] > t[0]:
-        raise InputError(f"{Path(report.source).name or 'a set'}: no per-frame table (the CSV beside the "
+        raise InputError(f"{name or Path(report.source).name or 'a set'}: no per-frame table (the CSV beside the "
                          "JSON report): cannot line its video up")
     fps = float((t.size - 1) / (t[-1] - t[0]))
     index = np.arange(t.size, dtype=float)
@@ -109,7 +112,7 @@ def _side_view(side: CompareSide, clock, fps: float) -> dict:
     r = side.report
     reps = side.rep_list()
     return {
-        "label": side.label, "source": side.name or (Path(r.source).name if r.source else "set"), "video_url": side.video_url,
+        "label": side.label, "source": side.title(), "video_url": side.video_url,
         "view": VIEW_WORDS.get(r.view, r.view.replace("_", " ")), "duration_s": r.duration_s,
         "by_side": sorted(r.reps_by_side.items()),
         "reps": [{"index": p.index, "side": p.side, "faults": len(p.faults), "seek": round(float(clock(p.start_s)), 3),
@@ -126,9 +129,9 @@ def render_compare_html(a: CompareSide, b: CompareSide, *, same_side: bool = Tru
     ra, rb = a.rep_list(), b.rep_list()
     if not ra or not rb:
         empty = a if not ra else b
-        raise InputError(f"{Path(empty.report.source).name or empty.label}: no counted reps to line up")
-    fps_a, clock_a = video_time_of(a.report)
-    fps_b, clock_b = video_time_of(b.report)
+        raise InputError(f"{empty.title()}: no counted reps to line up")
+    fps_a, clock_a = video_time_of(a.report, a.title())
+    fps_b, clock_b = video_time_of(b.report, b.title())
     try:
         pairs = pair_reps(ra, rb, pick, same_side=same_side)
     except ValueError as exc:

@@ -1,0 +1,167 @@
+"""`formcheck compare`: two rendered sets at known, different tempos, lined up rep by rep.
+
+The sets are analysed through ``analyze_path`` with their true landmarks as the pose cache (as
+the report page's tests do), so the evidence is about the alignment, not the pose model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from formcheck.cli.app import app
+from formcheck.comparison import compare_paths
+from formcheck.core.align import build_time_map, pair_reps
+from formcheck.core.report import SetReport
+
+FPS = 30.0
+
+
+@pytest.fixture(scope="module")
+def compared(tempo_sets, seed_true_landmarks, tmp_path_factory):
+    out = tmp_path_factory.mktemp("compare")
+    for clip in tempo_sets.values():
+        seed_true_landmarks(clip, out)
+    page = compare_paths(tempo_sets["quick"], tempo_sets["slow"], out, progress=False)
+    return out, page
+
+
+def page_data(page) -> dict:
+    html = page.read_text()
+    return json.loads(re.search(r'<script type="application/json" class="fcc-data">(.*?)</script>', html, re.S).group(1))
+
+
+def true_lockouts(clip) -> list[tuple[float, float]]:
+    """Per rep: (first frame within 2 deg of the rep's true peak, the plan's start of the top)."""
+    truth = json.loads(clip.with_suffix(".truth.json").read_text())
+    t = np.array(truth["frames"]["t_s"])
+    hip = np.array([np.nan if v is None else v for v in truth["frames"]["hip_extension_deg"]])
+    out = []
+    for rep in truth["reps"]:
+        inside = (t >= rep["start_s"]) & (t <= rep["end_s"])
+        near = np.flatnonzero(inside & (hip >= np.nanmax(hip[inside]) - 2.0))
+        out.append((float(t[near[0]]), float(rep["top_start_s"])))
+    return out
+
+
+def test_lockouts_of_matched_reps_line_up_within_two_frames(compared, tempo_sets):
+    out, _ = compared
+    a, b = SetReport.read(out / "quick.json"), SetReport.read(out / "slow.json")
+    assert a.rep_count == b.rep_count == 3
+    m = build_time_map(a.reps, b.reps, pair_reps(a.reps, b.reps))
+    quick, slow = true_lockouts(tempo_sets["quick"]), true_lockouts(tempo_sets["slow"])
+    raw_apart_s = [tb - ta for (ta, _), (tb, _) in zip(quick, slow)]
+    assert max(raw_apart_s) > 5.0  # rep 3's lockouts are seconds apart on the raw clocks
+    for (band_a, plan_a), (band_b, plan_b) in zip(quick, slow):
+        assert abs(float(m.to_b(band_a)) - band_b) * FPS <= 2.0
+        assert abs(float(m.to_b(plan_a)) - plan_b) * FPS <= 2.0
+
+
+def test_page_lines_the_videos_up_and_reaches_no_other_host(compared):
+    out, page = compared
+    html = page.read_text()
+    assert page.name == "quick-vs-slow.html"
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)
+    videos = re.findall(r'<video[^>]* src="([^"]+)"', html)
+    assert videos == ["quick.annotated.mp4", "slow.annotated.mp4"] and all((out / v).is_file() for v in videos)
+    data = page_data(page)
+    assert data["pick"] == [1, 1] and len(data["maps"]) == 9
+    knots = np.array(data["maps"]["1:1"])
+    assert knots.shape == (12, 2) and np.all(np.diff(knots, axis=0) > 0)
+    rows = re.findall(r'<tr class="fcc-row[^"]*" data-pair="(\d+:\d+)"', html)
+    assert rows == ["1:1", "2:2", "3:3"]
+    faults_row = re.search(r'<tr class="fcc-faults-row" data-pair="2:2">(.*?)</tr>', html, re.S).group(1)
+    assert "incomplete hip extension" in faults_row
+    assert html.count('class="series s-a"') == 3 and html.count('class="series s-b"') == 3
+
+
+def test_earlier_reports_give_the_same_page(compared, tmp_path):
+    """JSON reports (with their CSV and annotated video) instead of videos: the same time maps,
+    the videos copied beside the page so it opens anywhere."""
+    out, page = compared
+    elsewhere = tmp_path / "kept"
+    elsewhere.mkdir()
+    for stem in ("quick", "slow"):
+        for suffix in (".json", ".csv", ".annotated.mp4"):
+            shutil.copy(out / f"{stem}{suffix}", elsewhere / f"{stem}{suffix}")
+    again = compare_paths(elsewhere / "quick.json", elsewhere / "slow.json", tmp_path / "page",
+                          pick=(2, 3), keymarks_b=())
+    data = page_data(again)
+    first = page_data(page)["maps"]
+    assert data["maps"].keys() == first.keys() and data["pick"] == [2, 3]
+    for key, knots in first.items():  # the JSON keeps times to the millisecond
+        np.testing.assert_allclose(data["maps"][key], knots, atol=0.002)
+    videos = re.findall(r'<video[^>]* src="([^"]+)"', again.read_text())
+    assert videos == ["a-quick.annotated.mp4", "b-slow.annotated.mp4"]
+    assert all((tmp_path / "page" / v).stat().st_size > 10_000 for v in videos)
+
+
+def test_left_leg_against_right_leg_of_one_set(tmp_path):
+    from formcheck.synth.landmarks import synth_series
+    from formcheck.synth.motion import MotionParams, simulate
+
+    motion = simulate(MotionParams(reps=4, switch_side_after=2, hold_s=0.6), fps=FPS)
+    npz = tmp_path / "both.landmarks.npz"
+    synth_series(motion, noise_px=0.5, seed=3).save_npz(npz)
+    res = CliRunner().invoke(app, ["compare", str(npz), "--sides", "--out", str(tmp_path / "out"),
+                                   "--keyframes-a", str(_keyframes(tmp_path))])
+    assert res.exit_code == 0, res.output
+    page = tmp_path / "out" / "both-left-vs-right.html"
+    html = page.read_text()
+    data = page_data(page)
+    assert [r["side"] for r in data["a"]["reps"]] == ["left", "left"]
+    assert [r["side"] for r in data["b"]["reps"]] == ["right", "right"]
+    assert re.findall(r'<tr class="fcc-row[^"]*" data-pair="(\d+:\d+)"', html) == ["1:3", "2:4"]
+    assert "No annotated video" in html and "<video" not in html  # a landmark file has no video
+    assert data["a"]["keymarks"][0]["title"] == "knees cave"
+
+
+def _keyframes(folder):
+    path = folder / "marks.json"
+    path.write_text(json.dumps([{"t_s": 2.0, "title": "knees cave"}]))
+    return path
+
+
+@pytest.mark.parametrize("case, code, says", [
+    ("missing", 2, "file not found"),
+    ("text", 2, "not a video"),
+    ("fake_mp4", 3, "could not be opened as a video"),
+    ("no_reps", 2, "no counted reps"),
+    ("not_a_report", 2, "not a formcheck report"),
+    ("other_exercise", 2, "compare two sets of one exercise"),
+    ("bad_rep", 5, "--rep-a 9"),
+    ("one_input", 5, "give two sets"),
+])
+def test_bad_input_is_one_line_and_an_exit_code(compared, tmp_path, case, code, says):
+    out, _ = compared
+    good = tmp_path / "good.json"
+    shutil.copy(out / "slow.json", good)
+    shutil.copy(out / "slow.csv", tmp_path / "good.csv")
+    report = json.loads((out / "quick.json").read_text())
+    inputs = {"missing": [tmp_path / "nope.mp4", good], "one_input": [good]}
+    if case == "text":
+        (tmp_path / "notes.txt").write_text("hello")
+        inputs[case] = [tmp_path / "notes.txt", good]
+    elif case == "fake_mp4":
+        (tmp_path / "fake.mp4").write_text("not a video at all")
+        inputs[case] = [tmp_path / "fake.mp4", good]
+    elif case in ("no_reps", "not_a_report", "other_exercise"):
+        changed = {"no_reps": {**report, "reps": []}, "not_a_report": {"hello": 1},
+                   "other_exercise": {**report, "exercise": "glute-bridge"}}[case]
+        (tmp_path / "x.json").write_text(json.dumps(changed))
+        shutil.copy(out / "quick.csv", tmp_path / "x.csv")
+        inputs[case] = [tmp_path / "x.json", good]
+    extra = ["--rep-a", "9"] if case == "bad_rep" else []
+    paths = inputs.get(case, [good, good])
+    res = CliRunner().invoke(app, ["compare", *map(str, paths), "--out", str(tmp_path / "out"), *extra])
+    assert res.exit_code == code, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("formcheck: error:") and says in lines[0], res.output
+    assert not list((tmp_path / "out").glob("*.html"))
