@@ -70,3 +70,14 @@ def seed_true_landmarks():
         series.meta["cache_key"] = _file_key(clip, None)
         series.save_npz(out / f"{clip.stem}{CACHE_SUFFIX}")
     return seed
+
+
+@pytest.fixture(scope="session")
+def compared(tempo_sets, seed_true_landmarks, tmp_path_factory) -> tuple[Path, Path]:
+    """(folder, page): ``compare_paths`` on the quick and the slow set, analysed from true landmarks."""
+    from formcheck.comparison import compare_paths
+
+    out = tmp_path_factory.mktemp("compare")
+    for clip in tempo_sets.values():
+        seed_true_landmarks(clip, out)
+    return out, compare_paths(tempo_sets["quick"], tempo_sets["slow"], out, progress=False)

@@ -22,15 +22,6 @@ from formcheck.core.report import SetReport
 FPS = 30.0
 
 
-@pytest.fixture(scope="module")
-def compared(tempo_sets, seed_true_landmarks, tmp_path_factory):
-    out = tmp_path_factory.mktemp("compare")
-    for clip in tempo_sets.values():
-        seed_true_landmarks(clip, out)
-    page = compare_paths(tempo_sets["quick"], tempo_sets["slow"], out, progress=False)
-    return out, page
-
-
 def page_data(page) -> dict:
     html = page.read_text()
     return json.loads(re.search(r'<script type="application/json" class="fcc-data">(.*?)</script>', html, re.S).group(1))

@@ -1,0 +1,151 @@
+"""The compare page in a real browser: Debian's Chromium driven by Playwright (no download).
+
+Two rendered sets at different tempos (see conftest's ``tempo_sets``); B's video must follow A's
+through the time map the page carries: within one frame of where the map puts it while both
+play and after a rep is picked. Where B should be is computed here (``core.align.TimeMap`` on
+the page's knots), not read back from the page's script. Skips without /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+from formcheck.core.align import TimeMap  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)")
+
+_STATE = """() => { const a = document.querySelector('video[data-side=a]'), b = document.querySelector('video[data-side=b]');
+  return {a: a.currentTime, b: b.currentTime, rate: b.playbackRate, paused: a.paused, ended: a.ended,
+          bDuration: b.duration}; }"""
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    with playwright_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        ctx = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
+                                                   args=CHROMIUM_ARGS)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+class ComparePage:
+    """The page opened from the file system, every console message and request recorded."""
+
+    def __init__(self, ctx, path: Path, width: int, height: int = 900) -> None:
+        self.page = ctx.new_page()
+        self.page.set_viewport_size({"width": width, "height": height})
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(path.resolve().as_uri())
+        self.data = json.loads(self.page.locator("script.fcc-data").text_content())
+        self.frame_b = 1.0 / self.data["b"]["fps"]
+        self.wait_until("[...document.querySelectorAll('video')].every(v => v.readyState >= 2)", 20)
+
+    def wait_until(self, expr: str, timeout_s: float = 10.0) -> None:
+        """Poll from here: the page's policy forbids the string evaluation Playwright's own wait uses."""
+        for _ in range(int(timeout_s / 0.05)):
+            if self.page.evaluate(f"() => Boolean({expr})"):
+                return
+            self.page.wait_for_timeout(50)
+        raise AssertionError(f"timed out waiting for {expr}")
+
+    def state(self) -> dict:
+        return self.page.evaluate(_STATE)
+
+    def expected_b(self, t_a: float, pick: tuple[int, int]) -> float:
+        knots = np.array(self.data["maps"][f"{pick[0]}:{pick[1]}"], dtype=float)
+        return float(TimeMap(knots[:, 0], knots[:, 1]).to_b(t_a))
+
+    def off_by_frames(self, pick: tuple[int, int]) -> float:
+        s = self.state()
+        return abs(s["b"] - self.expected_b(s["a"], pick)) / self.frame_b
+
+    def play_and_sample(self, pick: tuple[int, int], seconds: float) -> list[dict]:
+        self.page.click(".fcc-play")
+        self.page.wait_for_timeout(400)  # B's first seek and start
+        samples = []
+        for _ in range(int(seconds / 0.15)):
+            s = self.state()
+            s["want"] = self.expected_b(s["a"], pick)
+            samples.append(s)
+            self.page.wait_for_timeout(150)
+        self.page.click(".fcc-play")
+        return samples
+
+
+def _in_step(samples: list[dict], frame_b: float) -> None:
+    playing = [s for s in samples if not s["paused"] and not s["ended"] and 0 < s["want"] < s["bDuration"] - frame_b]
+    assert len(playing) >= 10, samples
+    worst = max(abs(s["b"] - s["want"]) / frame_b for s in playing)
+    assert worst <= 1.0, [(round(s["a"], 3), round(s["b"], 3), round(s["want"], 3)) for s in playing]
+
+
+def test_videos_play_in_step_through_the_map(compared, browser_context):
+    _, path = compared
+    page = ComparePage(browser_context, path, 1280)
+    start_a = page.state()["a"]
+    samples = page.play_and_sample((1, 1), 3.5)
+    _in_step(samples, page.frame_b)
+    assert samples[-1]["a"] - start_a > 2.0  # it really played
+    # The slow set runs faster than real time to keep up with the quick one's rise and hold.
+    assert max(s["rate"] for s in samples) > 1.5
+    assert max(s["b"] - s["a"] for s in samples) > 1.0  # and the clocks drift apart
+    errors = [m for m in page.console if m.startswith(("error", "pageerror", "warning"))]
+    assert not errors, errors
+    assert {Path(u).name for u in page.requests} == {path.name, "quick.annotated.mp4", "slow.annotated.mp4"}
+    assert all(u.startswith("file://") for u in page.requests), page.requests
+    page.page.close()
+
+
+def test_picking_a_rep_lines_both_up(compared, browser_context):
+    _, path = compared
+    page = ComparePage(browser_context, path, 1280)
+    page.page.click("button[data-pick=b][data-rep='3']")
+    page.wait_until("!document.querySelector('video[data-side=b]').seeking")
+    page.page.wait_for_timeout(200)
+    s = page.state()
+    rep1_a = page.data["a"]["reps"][0]["seek"]
+    rep3_b = page.data["b"]["reps"][2]["seek"]
+    assert abs(s["a"] - rep1_a) < 1e-3 and abs(s["b"] - rep3_b) <= page.frame_b
+    assert page.off_by_frames((1, 3)) <= 1.0
+    assert page.page.locator("button[data-pick=b].is-current").text_content().startswith("Rep 3")
+    samples = page.play_and_sample((1, 3), 2.0)
+    _in_step(samples, page.frame_b)
+    # a pair from the table picks both sides
+    page.page.click("tr.fcc-row[data-pair='2:2'] button")
+    page.wait_until("!document.querySelector('video[data-side=b]').seeking")
+    page.page.wait_for_timeout(200)
+    assert page.off_by_frames((2, 2)) <= 1.0
+    assert page.state()["a"] == pytest.approx(page.data["a"]["reps"][1]["seek"], abs=1e-3)
+    assert not [m for m in page.console if m.startswith(("error", "pageerror"))]
+    page.page.close()
+
+
+def test_phone_width_is_one_column_and_print_drops_the_players(compared, browser_context):
+    _, path = compared
+    page = ComparePage(browser_context, path, 390, 844)
+    width = page.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390
+    box_a = page.page.locator("video[data-side=a]").bounding_box()
+    box_b = page.page.locator("video[data-side=b]").bounding_box()
+    assert box_b["y"] >= box_a["y"] + box_a["height"] and box_a["width"] > 300
+    page.page.emulate_media(media="print")
+    assert not page.page.locator(".fcc-players").is_visible()
+    assert page.page.locator(".fcc-table").is_visible() and page.page.locator(".fcc-overlay").is_visible()
+    page.page.close()
