@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 from formcheck.cli.app import app
 from formcheck.comparison import compare_paths
 from formcheck.core.align import build_time_map, pair_reps
+from formcheck.core.profile import load_profile
 from formcheck.core.report import SetReport
+from formcheck.synth.phases import true_lockouts_s
 
 FPS = 30.0
 
@@ -28,16 +30,9 @@ def page_data(page) -> dict:
 
 
 def true_lockouts(clip) -> list[tuple[float, float]]:
-    """Per rep: (first frame within 2 deg of the rep's true peak, the plan's start of the top)."""
-    truth = json.loads(clip.with_suffix(".truth.json").read_text())
-    t = np.array(truth["frames"]["t_s"])
-    hip = np.array([np.nan if v is None else v for v in truth["frames"]["hip_extension_deg"]])
-    out = []
-    for rep in truth["reps"]:
-        inside = (t >= rep["start_s"]) & (t <= rep["end_s"])
-        near = np.flatnonzero(inside & (hip >= np.nanmax(hip[inside]) - 2.0))
-        out.append((float(t[near[0]]), float(rep["top_start_s"])))
-    return out
+    """Per rep: (first frame within the profile's tempo band of the true peak, the plan's top start)."""
+    band_deg = load_profile("single-leg-hip-thrust").reps.tempo_top_band_deg
+    return true_lockouts_s(json.loads(clip.with_suffix(".truth.json").read_text()), band_deg)
 
 
 def test_lockouts_of_matched_reps_line_up_within_two_frames(compared, tempo_sets):
