@@ -8,14 +8,13 @@ beside it. The page and the videos it plays end up in one folder, so the page op
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.core.errors import ConfigError, InputError, OutputError
-from formcheck.core.report import SetReport
+from formcheck.core.report import SetReport, read_json
 from formcheck.outputs.html.compare import CompareSide, Keymark, relative_url, write_compare_html
 from formcheck.outputs.places import describe_write_error, not_a_file
 
@@ -54,7 +53,7 @@ def load_set(path: Path, out_dir: Path, stem: str, **analyze_options) -> LoadedS
             report = SetReport.read(path)
         except InputError as exc:
             raise InputError(str(exc) if path.name in str(exc) else f"{path.name}: {exc}") from None
-        raw = json.loads(path.read_text())
+        raw = read_json(path, "a formcheck report")
         video = path.with_name(f"{path.stem}.annotated.mp4")
         source = Path(report.source).name if report.source and ":" not in report.source else path.name
         return LoadedSet(report, video if video.is_file() else None,

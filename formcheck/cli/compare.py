@@ -6,30 +6,24 @@ Register it with ``app.command("compare")(compare)``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from formcheck.cli.choices import ExerciseChoice, SideChoice
-from formcheck.core.errors import ConfigError, FormcheckError, InputError
+from formcheck.core.errors import ConfigError, FormcheckError
 
 __all__ = ["compare"]
 
 
 def _keymarks(path: Optional[Path], option: str):
     from formcheck.comparison import read_keymarks
+    from formcheck.core.report import read_json
 
     if path is None:
         return ()
-    try:
-        items = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"{option}: file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{option}: {path.name} is not JSON: {exc}") from None
-    return read_keymarks(items, f"{option} {path.name}")
+    return read_keymarks(read_json(path, "a JSON list of keyframes"), f"{option} {path.name}")
 
 
 def compare(

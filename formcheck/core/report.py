@@ -208,12 +208,7 @@ class SetReport:
     def read(cls, json_path: str | Path) -> SetReport:
         """A report written by ``analyze``: its JSON, with the per-frame CSV beside it when present."""
         path = Path(json_path)
-        try:
-            d = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise InputError(f"file not found: {path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path.name} is not a formcheck report: {exc}") from None
+        d = read_json(path, "a formcheck report")
         if not isinstance(d, dict):
             raise InputError(f"{path.name} is not a formcheck report")
         csv_path = path.with_suffix(".csv")
@@ -234,6 +229,17 @@ class SetReport:
             w.writerow(cols)
             for i in range(n):
                 w.writerow([_fmt(table[c][i]) for c in cols])
+
+
+def read_json(path: str | Path, what: str) -> object:
+    """A JSON file's value; a missing or unreadable file is an InputError that names it."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError(f"file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path.name} is not {what}: {exc}") from None
 
 
 def _rep_from(d: dict) -> Rep:

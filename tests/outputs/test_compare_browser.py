@@ -9,7 +9,6 @@ the page's knots), not read back from the page's script. Skips without /usr/bin/
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +18,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 from formcheck.core.align import TimeMap  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+from tests.support.browser import CHROMIUM, Watched, chromium_context  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)")
 
@@ -32,38 +29,19 @@ _STATE = """() => { const a = document.querySelector('video[data-side=a]'), b = 
 
 @pytest.fixture(scope="module")
 def browser_context():
-    with playwright_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
-                                                   args=CHROMIUM_ARGS)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
+    with chromium_context() as ctx:
+        yield ctx
 
 
-class ComparePage:
+class ComparePage(Watched):
     """The page opened from the file system, every console message and request recorded."""
 
     def __init__(self, ctx, path: Path, width: int, height: int = 900) -> None:
-        self.page = ctx.new_page()
-        self.page.set_viewport_size({"width": width, "height": height})
-        self.console: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.goto(path.resolve().as_uri())
+        super().__init__(ctx, width, height)
+        self.open(path)
         self.data = json.loads(self.page.locator("script.fcc-data").text_content())
         self.frame_b = 1.0 / self.data["b"]["fps"]
         self.wait_until("[...document.querySelectorAll('video')].every(v => v.readyState >= 2)", 20)
-
-    def wait_until(self, expr: str, timeout_s: float = 10.0) -> None:
-        """Poll from here: the page's policy forbids the string evaluation Playwright's own wait uses."""
-        for _ in range(int(timeout_s / 0.05)):
-            if self.page.evaluate(f"() => Boolean({expr})"):
-                return
-            self.page.wait_for_timeout(50)
-        raise AssertionError(f"timed out waiting for {expr}")
 
     def state(self) -> dict:
         return self.page.evaluate(_STATE)
@@ -106,8 +84,7 @@ def test_videos_play_in_step_through_the_map(compared, browser_context):
     # The slow set runs faster than real time to keep up with the quick one's rise and hold.
     assert max(s["rate"] for s in samples) > 1.5
     assert max(s["b"] - s["a"] for s in samples) > 1.0  # and the clocks drift apart
-    errors = [m for m in page.console if m.startswith(("error", "pageerror", "warning"))]
-    assert not errors, errors
+    assert not page.errors(), page.errors()
     assert {Path(u).name for u in page.requests} == {path.name, "quick.annotated.mp4", "slow.annotated.mp4"}
     assert all(u.startswith("file://") for u in page.requests), page.requests
     page.page.close()
@@ -133,7 +110,7 @@ def test_picking_a_rep_lines_both_up(compared, browser_context):
     page.page.wait_for_timeout(200)
     assert page.off_by_frames((2, 2)) <= 1.0
     assert page.state()["a"] == pytest.approx(page.data["a"]["reps"][1]["seek"], abs=1e-3)
-    assert not [m for m in page.console if m.startswith(("error", "pageerror"))]
+    assert not page.errors(), page.errors()
     page.page.close()
 
 

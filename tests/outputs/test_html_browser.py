@@ -8,7 +8,6 @@ without /usr/bin/chromium or the playwright package.
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,8 @@ from formcheck.pipeline import analyze_path  # noqa: E402
 from formcheck.synth.landmarks import synth_series  # noqa: E402
 from formcheck.synth.motion import MotionParams, simulate  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+from tests.support import browser as support  # noqa: E402
+from tests.support.browser import CHROMIUM, chromium_context  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)")
 
@@ -41,40 +39,11 @@ def analysed(tmp_path_factory, seed_clip_into):
 
 @pytest.fixture(scope="module")
 def browser_context():
-    with playwright_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
-                                                   args=CHROMIUM_ARGS)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
+    with chromium_context() as ctx:
+        yield ctx
 
 
-class Watched:
-    """A page with every console message, page error and request recorded."""
-
-    def __init__(self, ctx, width: int, height: int = 900) -> None:
-        self.page = ctx.new_page()
-        self.page.set_viewport_size({"width": width, "height": height})
-        self.console: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-    def open(self, path: Path) -> "Watched":
-        self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_load_state("load")
-        return self
-
-    def wait_until(self, expr: str, timeout_s: float = 10.0) -> None:
-        """Poll from here: the page's policy forbids the string evaluation Playwright's own wait uses."""
-        for _ in range(int(timeout_s / 0.05)):
-            if self.page.evaluate(f"() => Boolean({expr})"):
-                return
-            self.page.wait_for_timeout(50)
-        raise AssertionError(f"timed out waiting for {expr}")
-
+class Watched(support.Watched):
     def video(self, expr: str):
         return self.page.evaluate(f"() => {{ const v = document.querySelector('video.fcr-video'); return {expr}; }}")
 
