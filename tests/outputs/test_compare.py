@@ -151,3 +151,19 @@ def test_bad_input_is_one_line_and_an_exit_code(compared, tmp_path, case, code, 
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("formcheck: error:") and says in lines[0], res.output
     assert not list((tmp_path / "out").glob("*.html"))
+
+
+def test_an_app_gets_the_section_alone_with_its_own_video_urls(compared):
+    """What the coach app embeds: the <section>, the videos at the app's URLs, assets served apart."""
+    from formcheck.outputs.html.compare import CompareSide, Keymark, compare_assets, render_compare_html
+
+    out, _ = compared
+    a, b = SetReport.read(out / "quick.json"), SetReport.read(out / "slow.json")
+    html = render_compare_html(CompareSide(a, "A", "/api/clips/7/video", keymarks=(Keymark(2.0, "hips sag"),)),
+                               CompareSide(b, "B", "/api/clips/9/video"), fragment=True, inline_assets=False)
+    assert html.startswith('<section class="fcr fcc" data-fcc>') and html.rstrip().endswith("</section>")
+    assert "<style>" not in html and "<script>" not in html and "<html" not in html
+    assert re.findall(r'<video[^>]* src="([^"]+)"', html) == ["/api/clips/7/video", "/api/clips/9/video"]
+    assert 'data-key="a"' in html and "hips sag" in html
+    assets = compare_assets()
+    assert "[data-fcc]" in assets["compare_js"] and ".fcc" in assets["compare_css"] and ".fcr" in assets["css"]

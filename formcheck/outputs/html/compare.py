@@ -26,7 +26,7 @@ from formcheck.core.vocab import VIEW_WORDS
 from formcheck.outputs.html.compare_chart import build_overlay
 from formcheck.outputs.html.page import _env, _json_for_script, _measure, page_assets, write_text_atomic
 
-__all__ = ["CompareSide", "Keymark", "render_compare_html", "write_compare_html", "video_time_of"]
+__all__ = ["CompareSide", "Keymark", "compare_assets", "render_compare_html", "write_compare_html", "video_time_of"]
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,12 @@ def _side_view(side: CompareSide, clock, fps: float) -> dict:
 
 
 def render_compare_html(a: CompareSide, b: CompareSide, *, same_side: bool = True,
-                        pick: tuple[int, int] | None = None, title: str | None = None) -> str:
+                        pick: tuple[int, int] | None = None, title: str | None = None,
+                        fragment: bool = False, inline_assets: bool = True) -> str:
     """The compare page as a string. ``pick``: the pair of reps shown first (default: the first
-    matched pair); ``same_side=False`` pairs reps whatever their side (left against right)."""
+    matched pair); ``same_side=False`` pairs reps whatever their side (left against right).
+    ``fragment``: only the page's ``<section>`` (for an app's own page); ``inline_assets=False``
+    leaves out its style and script (``compare_assets()`` gives them, to serve under a CSP)."""
     ra, rb = a.rep_list(), b.rep_list()
     if not ra or not rb:
         empty = a if not ra else b
@@ -149,14 +152,16 @@ def render_compare_html(a: CompareSide, b: CompareSide, *, same_side: bool = Tru
         "exercise": exercise, "same_side": same_side, "sides": (data["a"], data["b"]), "rows": _rows(pairs, by_a, by_b),
         "overlay": build_overlay(a.report, by_a, b.report, by_b, pairs), "pick": first,
         "measures": [m[1] for m in _MEASURES], "data_json": _json_for_script(data), "version": __version__,
-        "assets": {**page_assets(), **_compare_assets()},
+        "assets": compare_assets() if inline_assets else None,
     }
-    return _env().get_template("compare.html.j2").render(**ctx)
+    return _env().get_template("compare_body.html.j2" if fragment else "compare.html.j2").render(**ctx)
 
 
-def _compare_assets() -> dict[str, str]:
+def compare_assets() -> dict[str, str]:
+    """The report's stylesheet (``css``) and the compare page's own style and script."""
     base = resources.files("formcheck.outputs.html").joinpath("static")
-    return {"compare_css": base.joinpath("compare.css").read_text(), "compare_js": base.joinpath("compare.js").read_text()}
+    return {"css": page_assets()["css"], "compare_css": base.joinpath("compare.css").read_text(),
+            "compare_js": base.joinpath("compare.js").read_text()}
 
 
 def write_compare_html(a: CompareSide, b: CompareSide, path: str | Path, **options) -> Path:
