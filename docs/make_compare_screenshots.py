@@ -55,7 +55,7 @@ def _shoot(ctx, page_path: Path, width: int, height: int, dest: Path) -> None:
     page.click("tr.fcc-row[data-pair='2:2'] button")
     # into rep 2's hold: A's lockout (knot 5 of the 2:2 map) plus a fifth of a second
     page.evaluate("() => { const d = JSON.parse(document.querySelector('script.fcc-data').textContent);"
-                  " document.querySelector('video[data-side=a]').currentTime = d.maps['2:2'][5][0] + 0.2; }")
+                  " document.querySelector('video[data-side=a]').currentTime = d.maps[d.map_of['2:2']][5][0] + 0.2; }")
     page.wait_for_timeout(1200)
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(dest))

@@ -47,7 +47,7 @@ class ComparePage(Watched):
         return self.page.evaluate(_STATE)
 
     def expected_b(self, t_a: float, pick: tuple[int, int]) -> float:
-        knots = np.array(self.data["maps"][f"{pick[0]}:{pick[1]}"], dtype=float)
+        knots = np.array(self.data["maps"][self.data["map_of"][f"{pick[0]}:{pick[1]}"]], dtype=float)
         return float(TimeMap(knots[:, 0], knots[:, 1]).to_b(t_a))
 
     def off_by_frames(self, pick: tuple[int, int]) -> float:

@@ -73,16 +73,22 @@ def video_time_of(report: SetReport, name: str = ""):
     return fps, clock
 
 
-def _maps(a: CompareSide, b: CompareSide, same_side: bool, clock_a, clock_b) -> dict[str, list]:
-    """Knots on the two videos' clocks for every pick (i, j) a user can make."""
+def _maps(a: CompareSide, b: CompareSide, same_side: bool, clock_a, clock_b) -> tuple[list, dict[str, int]]:
+    """Knots on the two videos' clocks for every pick (i, j) a user can make: the distinct maps
+    and, per pick "i:j", which one (picks that shift the pairing alike share a map)."""
     ra, rb = a.rep_list(), b.rep_list()
-    out = {}
+    maps: list[list[list[float]]] = []
+    seen: dict[tuple, int] = {}
+    of: dict[str, int] = {}
     for i in (r.index for r in ra):
         for j in (r.index for r in rb):
-            m = build_time_map(ra, rb, pair_reps(ra, rb, (i, j), same_side=same_side))
-            out[f"{i}:{j}"] = [[round(float(x), 4), round(float(y), 4)]
-                               for x, y in zip(clock_a(m.a_s), clock_b(m.b_s))]
-    return out
+            pairs = tuple(pair_reps(ra, rb, (i, j), same_side=same_side))
+            if pairs not in seen:
+                m = build_time_map(ra, rb, pairs)
+                seen[pairs] = len(maps)
+                maps.append([[round(float(x), 4), round(float(y), 4)] for x, y in zip(clock_a(m.a_s), clock_b(m.b_s))])
+            of[f"{i}:{j}"] = seen[pairs]
+    return maps, of
 
 
 def _diff(va: float, vb: float, unit: str) -> str:
@@ -144,8 +150,9 @@ def render_compare_html(a: CompareSide, b: CompareSide, *, same_side: bool = Tru
                          "(left against right: --sides on one set)")
     first = pick or pairs[0]
     by_a, by_b = {r.index: r for r in ra}, {r.index: r for r in rb}
+    maps, map_of = _maps(a, b, same_side, clock_a, clock_b)
     data = {"a": _side_view(a, clock_a, fps_a), "b": _side_view(b, clock_b, fps_b),
-            "maps": _maps(a, b, same_side, clock_a, clock_b), "pick": list(first)}
+            "maps": maps, "map_of": map_of, "pick": list(first)}
     exercise = a.report.exercise.replace("-", " ").replace("_", " ")
     ctx = {
         "title": title or f"{data['a']['source']} against {data['b']['source']}",

@@ -1,7 +1,8 @@
 /* formcheck compare page: B's video follows A's through the time map of the picked reps.
-   Written for this page, no library. The knots come computed from the page's JSON (one list per
-   pick "i:j", on the two videos' own clocks); here they are only interpolated. While A plays, B
-   runs at the segment's slope times A's rate, nudged when it drifts and seeked when far off. */
+   Written for this page, no library. The knots come computed in the page's JSON (one list per
+   distinct map, map_of names the map of each pick "i:j", on the two videos' own clocks); here
+   they are only interpolated. While A plays, B runs at the segment's slope times A's rate,
+   nudged when it drifts and seeked when far off. */
 (function () {
   "use strict";
 
@@ -37,8 +38,9 @@
     var va = root.querySelector('video[data-side="a"]');
     var vb = root.querySelector('video[data-side="b"]');
     var frameA = 1 / (data.a.fps || 30), frameB = 1 / (data.b.fps || 30);
+    function mapOf(p) { var k = data.map_of[p.join(":")]; return k === undefined ? [] : data.maps[k]; }
     var pick = data.pick.slice();
-    var knots = data.maps[pick.join(":")] || [];
+    var knots = mapOf(pick);
     var status = root.querySelector(".fcc-status");
     var playBtn = root.querySelector(".fcc-play");
 
@@ -91,7 +93,7 @@
 
     function choose(i, j) {
       pick = [i, j];
-      knots = data.maps[pick.join(":")] || [];
+      knots = mapOf(pick);
       var rep = repOf("a", i);
       if (va && rep) va.currentTime = rep.seek;
       follow(true);
