@@ -125,4 +125,7 @@ def test_phone_width_is_one_column_and_print_drops_the_players(compared, browser
     page.page.emulate_media(media="print")
     assert not page.page.locator(".fcc-players").is_visible()
     assert page.page.locator(".fcc-table").is_visible() and page.page.locator(".fcc-overlay").is_visible()
+    page.page.set_viewport_size({"width": 700, "height": 1000})  # about an A4 page's printable width
+    table = page.page.locator(".fcc-table").bounding_box()
+    assert table["x"] >= 0 and table["x"] + table["width"] <= 700  # every column on paper, none cut off
     page.page.close()
