@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from formcheck.core.align import pair_reps
 from formcheck.core.errors import ConfigError, InputError, OutputError
 from formcheck.core.report import SetReport, read_json
 from formcheck.outputs.html.compare import CompareSide, Keymark, relative_url, write_compare_html
@@ -118,7 +119,7 @@ def compare_paths(path_a: Path, path_b: Path | None, out_dir: Path, *, sides: bo
                              set_a.name)
         side_b = CompareSide(set_b.report, "B", relative_url(_beside(set_b.video, out_dir, "b"), page), (), marks_b,
                              set_b.name)
-    chosen = _pick(side_a, side_b, pick)
+    chosen = _pick(side_a, side_b, pick, not sides)
     title = f"{set_a.name}: left leg against right" if sides else None
     return write_compare_html(side_a, side_b, page, same_side=not sides, pick=chosen, title=title)
 
@@ -127,8 +128,9 @@ def _words(code: str) -> str:
     return code.replace("-", " ").replace("_", " ")
 
 
-def _pick(a: CompareSide, b: CompareSide, pick: tuple[int | None, int | None]) -> tuple[int, int] | None:
-    """Both picks, a missing one taken as the same rep number (or the first rep) of its set."""
+def _pick(a: CompareSide, b: CompareSide, pick: tuple[int | None, int | None],
+          same_side: bool) -> tuple[int, int] | None:
+    """Both picks; a missing one is the rep the other is matched with by default (else its first)."""
     i, j = pick
     if i is None and j is None:
         return None
@@ -137,6 +139,9 @@ def _pick(a: CompareSide, b: CompareSide, pick: tuple[int | None, int | None]) -
     for value, have, name in ((i, ia, "--rep-a"), (j, ib, "--rep-b")):
         if value is not None and value not in have:
             raise ConfigError(f"{name} {value}: that set's reps are {', '.join(map(str, have)) or 'none'}")
-    i = i if i is not None else (j if j in ia else ia[0])
-    j = j if j is not None else (i if i in ib else ib[0])
+    default = pair_reps(a.rep_list(), b.rep_list(), same_side=same_side)
+    if j is None:
+        j = next((pb for pa, pb in default if pa == i), ib[0])
+    if i is None:
+        i = next((pa for pa, pb in default if pb == j), ia[0])
     return i, j

@@ -32,7 +32,8 @@ def compare(
     b: Optional[Path] = typer.Argument(None, help="Set B, the same kinds (left out with --sides)."),
     out: Path = typer.Option(Path("formcheck-compare"), help="Output folder: the page, the videos it plays "
                              "and the analyses of video inputs."),
-    rep_a: Optional[int] = typer.Option(None, "--rep-a", min=1, help="Show this rep of A first, with --rep-b's."),
+    rep_a: Optional[int] = typer.Option(None, "--rep-a", min=1, help="Show this rep of A first, paired with "
+                                        "--rep-b's (default: the one B's rep is matched with)."),
     rep_b: Optional[int] = typer.Option(None, "--rep-b", min=1, help="Show this rep of B first (default: the one "
                                         "A's rep is matched with)."),
     sides: bool = typer.Option(False, "--sides", help="Left leg against right leg within set A."),

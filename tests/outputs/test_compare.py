@@ -168,3 +168,12 @@ def test_an_app_gets_the_section_alone_with_its_own_video_urls(compared):
     assert 'data-key="a"' in html and "hips sag" in html
     assets = compare_assets()
     assert "[data-fcc]" in assets["compare_js"] and ".fcc" in assets["compare_css"] and ".fcr" in assets["css"]
+
+
+def test_one_rep_picked_pairs_it_with_its_match(compared, tmp_path):
+    out, _ = compared
+    res = CliRunner().invoke(app, ["compare", str(out / "quick.json"), str(out / "slow.json"), "--rep-b", "3",
+                                   "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    data = page_data(tmp_path / "quick-vs-slow.html")
+    assert data["pick"] == [3, 3]
