@@ -129,3 +129,27 @@ def test_phone_width_is_one_column_and_print_drops_the_players(compared, browser
     table = page.page.locator(".fcc-table").bounding_box()
     assert table["x"] >= 0 and table["x"] + table["width"] <= 700  # every column on paper, none cut off
     page.page.close()
+
+
+def test_b_waits_at_its_start_while_a_is_before_it(compared, tempo_sets, browser_context):
+    """Slow set as A: A's first second maps before the quick set's start, so B holds its first
+    frame until A gets there, then plays in step (a first start without lag)."""
+    from formcheck.comparison import compare_paths
+
+    out, _ = compared
+    path = compare_paths(tempo_sets["slow"], tempo_sets["quick"], out, progress=False)
+    page = ComparePage(browser_context, path, 1280)
+    assert page.expected_b(0.0, (1, 1)) < 0
+    page.page.click(".fcc-play")
+    samples = []
+    for _ in range(16):
+        page.page.wait_for_timeout(100)
+        s = page.state()
+        s["want"] = max(0.0, page.expected_b(s["a"], (1, 1)))
+        samples.append(s)
+    page.page.click(".fcc-play")
+    assert any(s["want"] == 0.0 for s in samples) and samples[-1]["want"] > 0.3
+    worst = max(abs(s["b"] - s["want"]) / page.frame_b for s in samples)
+    assert worst <= 1.0, [(round(s["a"], 3), round(s["b"], 3), round(s["want"], 3)) for s in samples]
+    assert not page.errors(), page.errors()
+    page.page.close()

@@ -52,7 +52,8 @@
     function follow(hard) {
       if (!va || !vb) return;
       var want = wanted(), err = vb.currentTime - want;
-      if (va.paused || va.ended) {
+      // paused with A, and before its first frame while A's clock maps before B's start
+      if (va.paused || va.ended || through(va.currentTime, knots, 0, 1) < 0) {
         if (!vb.paused) vb.pause();
         if (hard || Math.abs(err) > frameB / 4) vb.currentTime = want;
         return;
@@ -125,7 +126,24 @@
     });
 
     if (va) {
-      va.addEventListener("play", function () { follow(true); requestAnimationFrame(tick); });
+      var starting = false;
+      va.addEventListener("play", function () {
+        // B far from its place (just loaded, or A was moved): hold A until B has seeked there,
+        // so both start in step instead of B catching up over the first second.
+        if (vb && !starting && Math.abs(vb.currentTime - wanted()) > frameB / 2) {
+          starting = true;
+          va.pause();
+          vb.addEventListener("seeked", function resume() {
+            vb.removeEventListener("seeked", resume);
+            quiet(va.play());
+          });
+          vb.currentTime = wanted();
+          return;
+        }
+        starting = false;
+        follow(false); // B is within half a frame: no seek, only its rate and play
+        requestAnimationFrame(tick);
+      });
       ["pause", "seeked", "ratechange", "ended"].forEach(function (name) {
         va.addEventListener(name, function () { follow(name === "seeked" && !va.paused); });
       });
@@ -133,7 +151,20 @@
       ["play", "pause"].forEach(function (name) {
         va.addEventListener(name, function () { if (playBtn) playBtn.textContent = va.paused ? "Play both" : "Pause both"; });
       });
-      if (vb) vb.addEventListener("loadedmetadata", function () { follow(true); });
+      if (vb) {
+        // B's player starts once, unseen, as soon as it can: a first start takes a few hundred
+        // ms, which would otherwise leave B behind A at the first play.
+        var primed = false;
+        var prime = function () {
+          if (primed || vb.readyState < 2) return;
+          primed = true;
+          var p = vb.play();
+          var back = function () { if (va.paused) { vb.pause(); follow(true); } };
+          if (p && p.then) p.then(back, function () { follow(true); }); else back();
+        };
+        vb.addEventListener("loadeddata", prime);
+        prime(); // the data came before this script ran
+      }
       document.addEventListener("keydown", function (ev) {
         if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
         var tag = (ev.target.tagName || "").toLowerCase();
