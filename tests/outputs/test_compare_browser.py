@@ -24,7 +24,13 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chrom
 
 _STATE = """() => { const a = document.querySelector('video[data-side=a]'), b = document.querySelector('video[data-side=b]');
   return {a: a.currentTime, b: b.currentTime, rate: b.playbackRate, paused: a.paused, ended: a.ended,
-          bDuration: b.duration}; }"""
+          bDuration: b.duration, starvedMs: Math.max(window.__fcGapMs || 0, performance.now() - (window.__fcLastMs || 0))}; }"""
+# The test's own clock of the page's animation frames: the page's script steers B once a frame,
+# so a sample taken when the browser went without frames for a while (a machine busy elsewhere)
+# says nothing of the page. Such samples are left out, and most samples must be frame-fed.
+_FRAME_CLOCK = """(() => { const loop = (t) => { if (window.__fcLastMs) window.__fcGapMs = t - window.__fcLastMs;
+  window.__fcLastMs = t; requestAnimationFrame(loop); }; requestAnimationFrame(loop); })();"""
+STARVED_MS = 50.0
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +44,7 @@ class ComparePage(Watched):
 
     def __init__(self, ctx, path: Path, width: int, height: int = 900) -> None:
         super().__init__(ctx, width, height)
+        self.page.add_init_script(_FRAME_CLOCK)
         self.open(path)
         self.data = json.loads(self.page.locator("script.fcc-data").text_content())
         self.frame_b = 1.0 / self.data["b"]["fps"]
@@ -69,7 +76,9 @@ class ComparePage(Watched):
 
 def _in_step(samples: list[dict], frame_b: float) -> None:
     playing = [s for s in samples if not s["paused"] and not s["ended"] and 0 < s["want"] < s["bDuration"] - frame_b]
-    assert len(playing) >= 10, samples
+    fed = [s for s in playing if s["starvedMs"] <= STARVED_MS]
+    assert len(fed) >= max(10, len(playing) // 2), [round(s["starvedMs"]) for s in playing]
+    playing = fed
     worst = max(abs(s["b"] - s["want"]) / frame_b for s in playing)
     assert worst <= 1.0, [(round(s["a"], 3), round(s["b"], 3), round(s["want"], 3)) for s in playing]
 

@@ -1,8 +1,8 @@
 /* formcheck compare page: B's video follows A's through the time map of the picked reps.
    Written for this page, no library. The knots come computed in the page's JSON (one list per
    distinct map, map_of names the map of each pick "i:j", on the two videos' own clocks); here
-   they are only interpolated. While A plays, B runs at the segment's slope times A's rate,
-   nudged when it drifts and seeked when far off. */
+   they are only interpolated. While A plays, B's rate is set each frame to reach where the map
+   puts it a moment ahead (so a knot and any drift are met in advance); B is seeked when far off. */
 (function () {
   "use strict";
 
@@ -59,16 +59,24 @@
         return;
       }
       if (hard || Math.abs(err) > 0.25) { vb.currentTime = want; err = 0; }
-      var rate = slope(va.currentTime, knots) * va.playbackRate * (1 - Math.max(-0.5, Math.min(0.5, 4 * err)));
+      // Aim B at where A's clock maps by the next animation frame: a knot before then changes
+      // B's rate now (the average slope up to that frame), and any drift is made up by then.
+      var horizon = Math.max(MIN_HORIZON_S, Math.min(0.25, lastGap)) * va.playbackRate;
+      var ahead = through(va.currentTime + horizon, knots, 0, 1);
+      var rate = (ahead - (err === 0 ? want : vb.currentTime)) / horizon * va.playbackRate;
       rate = Math.max(0.0625, Math.min(16, rate));
       if (Math.abs(vb.playbackRate - rate) > 0.002) vb.playbackRate = rate;
       var atEnd = isFinite(vb.duration) && want >= vb.duration - frameB;
       if (vb.paused && !atEnd) quiet(vb.play());
     }
 
-    function tick() {
+    // The horizon is the time to the next animation frame, as the last few took.
+    var MIN_HORIZON_S = 1 / 60, lastGap = 0, lastTick = 0;
+    function tick(now) {
+      if (now && lastTick) lastGap = lastGap ? 0.7 * lastGap + 0.3 * (now - lastTick) / 1000 : (now - lastTick) / 1000;
+      lastTick = now || 0;
       follow(false);
-      if (va && !va.paused) requestAnimationFrame(tick);
+      if (va && !va.paused) requestAnimationFrame(tick); else lastTick = lastGap = 0;
     }
 
     function repOf(side, index) {
