@@ -28,12 +28,13 @@ def _fmt(value: float | None, decimals: int) -> str:
 
 def _group_view(group: Group, base: str) -> dict:
     charts = []
-    for name, title, unit, decimals in MEASURES:
+    for name, title, unit, decimals, min_span in MEASURES:
         pts = [ChartPoint(p.recorded_at.strftime("%m-%d"), p.values[name], base + p.href,
                           f"{p.recorded_at:%Y-%m-%d %H:%M} UTC · {_fmt(p.values[name], decimals)} {unit} · "
                           f"{p.reps} reps") for p in group.points]
         css = "s-fault" if name == "faults_per_rep" else "s-hip"
-        charts.append({"title": title, "unit": unit, "svg": series_svg(pts, unit, css, zero_line=name == "faults_per_rep"),
+        floor = 0.0 if name == "faults_per_rep" else None
+        charts.append({"title": title, "unit": unit, "svg": series_svg(pts, unit, css, min_span, floor=floor),
                        "last": _fmt(group.points[-1].values[name], decimals)})
     side = "" if group.side == "both" else f" · {group.side} leg"
     return {"title": _title(group.exercise) + side, "sets": len(group.points), "charts": charts,
@@ -54,7 +55,7 @@ def progress_view(db: Session, athlete_id: str, base: str = "") -> list[dict]:
         sections.append({"title": f"{_title(exercise)} · left − right", "sets": len(points), "asymmetry": True,
                          "first": points[0].day, "last": points[-1].day,
                          "charts": [{"title": "Peak hip extension, left minus right", "unit": "deg",
-                                     "svg": series_svg(chart, "deg", "s-asym", zero_line=True),
+                                     "svg": series_svg(chart, "deg", "s-asym", 6.0, zero_line=True),
                                      "last": f"{points[-1].diff_deg:+.1f}"}]})
     return sections
 

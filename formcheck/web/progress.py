@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from formcheck.web.models import Clip, SetSide
 
-# The measures the page charts: column, title, unit, decimals.
-MEASURES: tuple[tuple[str, str, str, int], ...] = (
-    ("peak_hip_deg", "Peak hip extension", "deg", 0),
-    ("knee_top_deg", "Knee at the top", "deg", 0),
-    ("hold_s", "Top hold", "s", 1),
-    ("descent_s", "Descent", "s", 1),
-    ("faults_per_rep", "Faults per rep", "per rep", 2),
+# The measures the page charts: column, title, unit, decimals, the least span a chart's axis shows
+# (a flat series reads as flat, not as noise blown up to fill the chart).
+MEASURES: tuple[tuple[str, str, str, int, float], ...] = (
+    ("peak_hip_deg", "Peak hip extension", "deg", 0, 6.0),
+    ("knee_top_deg", "Knee at the top", "deg", 0, 6.0),
+    ("hold_s", "Top hold", "s", 1, 0.6),
+    ("descent_s", "Descent", "s", 1, 0.6),
+    ("faults_per_rep", "Faults per rep", "per rep", 2, 1.0),
 )
 
 

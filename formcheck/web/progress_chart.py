@@ -14,7 +14,8 @@ from html import escape
 from formcheck.outputs.html.chart import _fmt_tick, _nice_ticks, _path  # the report's tick and line rules
 
 _W, _H = 480.0, 210.0
-_LEFT, _RIGHT, _TOP, _BOTTOM = 46.0, 14.0, 14.0, 30.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 54.0, 10.0, 12.0, 30.0
+_INSET = 22.0  # the first and last points (and their date labels) sit this far inside the frame
 _MAX_DATE_LABELS = 6
 
 
@@ -26,25 +27,31 @@ class ChartPoint:
     tip: str  # the point's tooltip: date, value, reps
 
 
-def _value_range(values: list[float], zero_line: bool) -> tuple[float, float]:
+def _value_range(values: list[float], min_span: float, zero_line: bool, floor: float | None) -> tuple[float, float]:
+    """The plotted range: the values with a margin, at least ``min_span`` wide (flat series stay
+    readable), zero included for a difference, never below ``floor`` (counts)."""
     lo, hi = min(values), max(values)
     if zero_line:
         lo, hi = min(lo, 0.0), max(hi, 0.0)
-    pad = max(0.1 * (hi - lo), 0.5 if hi - lo < 2 else 0.0, 1e-3)
-    return lo - pad, hi + pad
+    pad = max(0.12 * (hi - lo), (min_span - (hi - lo)) / 2, 0.0)
+    lo, hi = lo - pad, hi + pad
+    if floor is not None and lo < floor:
+        lo, hi = floor, hi + (floor - lo)
+    return lo, hi
 
 
-def series_svg(points: list[ChartPoint], unit: str, css: str = "s-hip", zero_line: bool = False) -> str:
+def series_svg(points: list[ChartPoint], unit: str, css: str = "s-hip", min_span: float = 1.0,
+               zero_line: bool = False, floor: float | None = None) -> str:
     """A line through the points in order (a gap where a value is missing), each point a link."""
     values = [p.value for p in points if p.value is not None and math.isfinite(p.value)]
     if not values:
         return '<p class="meta">No values for this measure yet.</p>'
-    v0, v1 = _value_range(values, zero_line)
+    v0, v1 = _value_range(values, min_span, zero_line, floor)
     n = len(points)
     plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
 
     def x(i: int) -> float:
-        return _LEFT + (plot_w / 2 if n == 1 else i / (n - 1) * plot_w)
+        return _LEFT + (plot_w / 2 if n == 1 else _INSET + i / (n - 1) * (plot_w - 2 * _INSET))
 
     def y(v: float) -> float:
         return _TOP + (v1 - v) / (v1 - v0) * plot_h
@@ -54,7 +61,7 @@ def series_svg(points: list[ChartPoint], unit: str, css: str = "s-hip", zero_lin
         if v0 <= tv <= v1:
             out.append(f'<line class="grid" x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y(tv):.1f}" y2="{y(tv):.1f}"/>'
                        f'<text class="tick" x="{_LEFT - 6}" y="{y(tv) + 5:.1f}" text-anchor="end">{_fmt_tick(tv)}</text>')
-    if zero_line and v0 < 0 < v1:
+    if zero_line and v0 < 0 < v1 and floor is None:
         out.append(f'<line class="zero" x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>')
     out.append(f'<rect class="frame" x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}"/>')
     step = max(1, math.ceil(n / _MAX_DATE_LABELS))

@@ -113,15 +113,16 @@ def stored_files(data: Path) -> list[Path]:
     return sorted(p for p in (data / "files").rglob("*") if p.is_file())
 
 
-def fake_report(exercise: str, side: str, reps: int, peak_hip_deg: float, faults: int = 0) -> dict:
+def fake_report(exercise: str, side: str, reps: int, peak_hip_deg: float, faults: int = 0, knee_deg: float = 91.0,
+                hold_s: float = 1.0, descent_s: float = 0.9) -> dict:
     """A finished set's report with only what the progress rows read (no analysis run)."""
     rows = []
     for i in range(reps):
         flagged = [{"code": "no_top_hold", "severity": "fault", "value": 0.2, "threshold": 0.5,
                     "unit": "s", "t_s": 2.0 * i + 1, "frame": 30 * i, "cue": "Pause at the top"}] if i < faults else []
         rows.append({"index": i + 1, "start_s": 2.0 * i, "top_s": 2.0 * i + 1, "end_s": 2.0 * i + 2, "side": side,
-                     "counted": True, "peak_hip_extension_deg": peak_hip_deg + (i % 3) - 1, "knee_at_top_deg": 90.0 + i,
-                     "hold_s": 1.0, "concentric_s": 0.6, "eccentric_s": 0.9, "faults": flagged})
+                     "counted": True, "peak_hip_extension_deg": peak_hip_deg + (i % 3) - 1, "knee_at_top_deg": knee_deg,
+                     "hold_s": hold_s, "concentric_s": 0.6, "eccentric_s": descent_s, "faults": flagged})
     return {"source": "seeded.mp4", "exercise": exercise, "view": "side", "working_side": side, "reps": rows,
             "partial_reps": [], "frames": {"total": 60 * reps, "with_person": 60 * reps},
             "duration_s": 2.0 * reps, "warnings": []}
