@@ -1,0 +1,108 @@
+"""Compare in the app: two sets the caller may see (or one set's left leg against its right),
+lined up rep by rep by the compare page of ``formcheck/outputs/html/compare.py``.
+
+``/compare`` is the app's page: a set picker and the compare page in a frame; ``/compare/view``
+serves that page itself, built from the two stored reports, their per-frame tables (the CSV the
+job stored beside the video) and the coach's keyframes, with the app's video route.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from formcheck.core.errors import InputError
+from formcheck.core.report import SetReport, read_frames_csv
+from formcheck.web import access
+from formcheck.web.deps import Caller, caller, db_session, parts
+from formcheck.web.errors import Conflict
+from formcheck.web.models import Clip, Keyframe, User
+from formcheck.web.pages import render
+from formcheck.web.review import video_url
+
+router = APIRouter()
+PICKER_LIMIT = 200  # the newest finished sets offered in each picker
+
+
+def _frames_key(video_key: str) -> str:
+    """The per-frame CSV the analysis wrote beside the annotated video (same stem)."""
+    for suffix in (".annotated.mp4", ".annotated.webm"):
+        if video_key.endswith(suffix):
+            return video_key[: -len(suffix)] + ".csv"
+    return video_key.rsplit(".", 1)[0] + ".csv"
+
+
+def _stored_report(request: Request, clip: Clip) -> SetReport:
+    if clip.status != "done" or not clip.report_json or not clip.video_key:
+        raise Conflict(f"{clip.original_name} has no finished analysis with a video to compare yet")
+    storage = parts(request).storage
+    key = _frames_key(clip.video_key)
+    if not storage.exists(key):
+        raise Conflict(f"{clip.original_name} was analysed before the app kept its per-frame table: "
+                       "it cannot be lined up")
+    return SetReport.from_dict(json.loads(clip.report_json), read_frames_csv(storage.local_path(key)))
+
+
+def _keymarks(db: Session, clip: Clip, report: SetReport):
+    """The coach's keyframes, from the video's clock (where they were marked) to the report's."""
+    from formcheck.outputs.html.compare import Keymark, video_time_of
+
+    rows = list(db.scalars(select(Keyframe).where(Keyframe.clip_id == clip.id).order_by(Keyframe.t_s)))
+    if not rows:
+        return ()
+    t = np.asarray(report.frames_table["t_s"], dtype=float)
+    _fps, clock = video_time_of(report)
+    on_video = np.asarray(clock(t), dtype=float)
+    return tuple(Keymark(float(np.interp(k.t_s, on_video, t)), k.title) for k in rows)
+
+
+def compare_html(db: Session, request: Request, user: User, a: str, b: str, sides: bool, title: str = "") -> str:
+    """The compare page for A against B, or for A's left reps against its right reps."""
+    from formcheck.outputs.html.compare import CompareSide, render_compare_html
+
+    clip_a = access.visible_clip(db, user, a)
+    report_a = _stored_report(request, clip_a)
+    marks_a = _keymarks(db, clip_a, report_a)
+    if sides:
+        left = tuple(r for r in report_a.reps if r.side == "left")
+        right = tuple(r for r in report_a.reps if r.side == "right")
+        if not left or not right:
+            raise InputError(f"{clip_a.original_name} has no reps on one of its legs: no left against right")
+        return render_compare_html(CompareSide(report_a, "left", video_url(clip_a.id), left, marks_a),
+                                   CompareSide(report_a, "right", video_url(clip_a.id), right, marks_a),
+                                   same_side=False, title=title or f"{clip_a.original_name}: left against right")
+    clip_b = access.visible_clip(db, user, b)
+    report_b = _stored_report(request, clip_b)
+    return render_compare_html(CompareSide(report_a, "A", video_url(clip_a.id), (), marks_a),
+                               CompareSide(report_b, "B", video_url(clip_b.id), (), _keymarks(db, clip_b, report_b)),
+                               title=title or f"{clip_a.original_name} against {clip_b.original_name}")
+
+
+def _choices(db: Session, user: User) -> list[dict]:
+    rows = db.execute(access.visible_clips_query(user).add_columns(User.email).where(Clip.status == "done")
+                      .order_by(Clip.created_at.desc()).limit(PICKER_LIMIT))
+    return [{"id": c.id, "label": f"{email.split('@')[0]} · {c.created_at:%Y-%m-%d %H:%M} · "
+                                  f"{c.exercise.replace('-', ' ')} · {c.original_name}"} for c, email in rows]
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request, a: str = "", b: str = "", sides: bool = False, who: Caller = Depends(caller),
+                 db: Session = Depends(db_session)) -> HTMLResponse:
+    """The set picker, and the chosen comparison in a frame (its page has its own styles and script)."""
+    for clip_id in (a, b if not sides else ""):
+        if clip_id:
+            access.visible_clip(db, who.user, clip_id)  # a set the caller may not see: 404 here too
+    ready = bool(a and (b or sides))
+    view = f"/compare/view?a={a}&b={b}&sides={'1' if sides else '0'}" if ready else ""
+    return render(request, "compare.html", who=who, choices=_choices(db, who.user), a=a, b=b, sides=sides, view=view)
+
+
+@router.get("/compare/view", response_class=HTMLResponse)
+def compare_view(request: Request, a: str, b: str = "", sides: bool = False, who: Caller = Depends(caller),
+                 db: Session = Depends(db_session)) -> HTMLResponse:
+    return HTMLResponse(compare_html(db, request, who.user, a, b, sides))
