@@ -45,7 +45,11 @@ def _stored_report(request: Request, clip: Clip) -> SetReport:
     if not storage.exists(key):
         raise Conflict(f"{clip.original_name} was analysed before the app kept its per-frame table: "
                        "it cannot be lined up")
-    return SetReport.from_dict(json.loads(clip.report_json), read_frames_csv(storage.local_path(key)))
+    try:
+        frames = read_frames_csv(storage.local_path(key))
+    finally:
+        storage.release(key)  # as the review page's section: never a stale local copy of a re-run
+    return SetReport.from_dict(json.loads(clip.report_json), frames)
 
 
 def _keymarks(db: Session, clip: Clip, report: SetReport):
@@ -63,9 +67,10 @@ def _keymarks(db: Session, clip: Clip, report: SetReport):
 
 def compare_html(db: Session, request: Request, user: User, a: str, b: str, sides: bool, title: str = "") -> str:
     """The compare page for A against B, or for A's left reps against its right reps."""
+    clip_a = access.visible_clip(db, user, a)
+    clip_b = None if sides else access.visible_clip(db, user, b)  # both looked up before any work
     from formcheck.outputs.html.compare import CompareSide, render_compare_html
 
-    clip_a = access.visible_clip(db, user, a)
     report_a = _stored_report(request, clip_a)
     marks_a = _keymarks(db, clip_a, report_a)
     if sides:
@@ -76,7 +81,6 @@ def compare_html(db: Session, request: Request, user: User, a: str, b: str, side
         return render_compare_html(CompareSide(report_a, "left", video_url(clip_a.id), left, marks_a),
                                    CompareSide(report_a, "right", video_url(clip_a.id), right, marks_a),
                                    same_side=False, title=title or f"{clip_a.original_name}: left against right")
-    clip_b = access.visible_clip(db, user, b)
     report_b = _stored_report(request, clip_b)
     return render_compare_html(CompareSide(report_a, "A", video_url(clip_a.id), (), marks_a),
                                CompareSide(report_b, "B", video_url(clip_b.id), (), _keymarks(db, clip_b, report_b)),

@@ -126,3 +126,24 @@ def test_migration_adds_tables_backfills_done_sets_and_goes_back(tmp_path):
     _alembic(url, "upgrade", "head")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM set_sides")).scalar() == 1
+
+
+def test_compare_routes_answer_404_for_sets_the_caller_may_not_see(team):
+    a_sets = _seed(team)
+    d_set = seed_sets(team.data, "d@example.com", [{"report": fake_report("hip-thrust", "both", 5, 160.0), "at": T0}])[0]
+    a, b, c1, c2 = (team.client(e) for e in ("a@example.com", "b@example.com", "c1@example.com", "c2@example.com"))
+    x, y = a_sets[0], a_sets[1]
+    for who, status in ((a, 200), (c1, 200), (b, 404), (c2, 404)):
+        assert who.get(f"/compare?a={x}&b={y}").status_code == status
+        assert who.get(f"/compare?a={x}&sides=1").status_code == status
+    for who in (b, c2):
+        for path in (f"/compare/view?a={x}&b={y}", f"/compare/view?a={x}&sides=1"):
+            assert who.get(path).status_code == 404
+    assert c1.get(f"/compare/view?a={x}&b={d_set}").status_code == 404  # another coach's athlete
+    assert c2.get(f"/compare/view?a={d_set}&b={x}").status_code == 404
+    # Seeded sets have no video: visible, but nothing to line up (a plain 409, not a traceback).
+    r = c1.get(f"/compare/view?a={x}&b={y}")
+    assert r.status_code == 409 and "no finished analysis with a video" in r.text
+    picker = c1.get("/compare").text
+    assert all(c in picker for c in a_sets) and d_set not in picker
+    assert httpx.get(f"{team.url}/compare/view?a={x}&b={y}").status_code == 303  # no session: sign in
