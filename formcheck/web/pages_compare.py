@@ -21,7 +21,7 @@ from formcheck.core.report import SetReport, read_frames_csv
 from formcheck.web import access
 from formcheck.web.deps import Caller, caller, db_session, parts
 from formcheck.web.errors import Conflict
-from formcheck.web.models import Clip, Keyframe, User
+from formcheck.web.models import Clip, Keyframe, SetSide, User
 from formcheck.web.pages import render
 from formcheck.web.review import video_url
 
@@ -65,7 +65,7 @@ def _keymarks(db: Session, clip: Clip, report: SetReport):
     return tuple(Keymark(float(np.interp(k.t_s, on_video, t)), k.title) for k in rows)
 
 
-def compare_html(db: Session, request: Request, user: User, a: str, b: str, sides: bool, title: str = "") -> str:
+def compare_html(db: Session, request: Request, user: User, a: str, b: str, sides: bool) -> str:
     """The compare page for A against B, or for A's left reps against its right reps."""
     clip_a = access.visible_clip(db, user, a)
     clip_b = None if sides else access.visible_clip(db, user, b)  # both looked up before any work
@@ -73,25 +73,35 @@ def compare_html(db: Session, request: Request, user: User, a: str, b: str, side
 
     report_a = _stored_report(request, clip_a)
     marks_a = _keymarks(db, clip_a, report_a)
+    name_a = clip_a.original_name
     if sides:
         left = tuple(r for r in report_a.reps if r.side == "left")
         right = tuple(r for r in report_a.reps if r.side == "right")
         if not left or not right:
-            raise InputError(f"{clip_a.original_name} has no reps on one of its legs: no left against right")
-        return render_compare_html(CompareSide(report_a, "left", video_url(clip_a.id), left, marks_a),
-                                   CompareSide(report_a, "right", video_url(clip_a.id), right, marks_a),
-                                   same_side=False, title=title or f"{clip_a.original_name}: left against right")
+            raise InputError(f"{name_a}: left against right needs reps on both legs "
+                             f"(left {len(left)}, right {len(right)})")
+        # One video on both sides: its keyframes once, on the left.
+        return render_compare_html(CompareSide(report_a, "L", video_url(clip_a.id), left, marks_a, name_a),
+                                   CompareSide(report_a, "R", video_url(clip_a.id), right, (), name_a),
+                                   same_side=False, title=f"{name_a}: left leg against right")
     report_b = _stored_report(request, clip_b)
-    return render_compare_html(CompareSide(report_a, "A", video_url(clip_a.id), (), marks_a),
-                               CompareSide(report_b, "B", video_url(clip_b.id), (), _keymarks(db, clip_b, report_b)),
-                               title=title or f"{clip_a.original_name} against {clip_b.original_name}")
+    if report_a.exercise != report_b.exercise:
+        words = [r.exercise.replace("-", " ") for r in (report_a, report_b)]
+        raise InputError(f"A is a {words[0]} set, B a {words[1]} set: compare two sets of one exercise")
+    return render_compare_html(
+        CompareSide(report_a, "A", video_url(clip_a.id), (), marks_a, name_a),
+        CompareSide(report_b, "B", video_url(clip_b.id), (), _keymarks(db, clip_b, report_b), clip_b.original_name))
 
 
 def _choices(db: Session, user: User) -> list[dict]:
-    rows = db.execute(access.visible_clips_query(user).add_columns(User.email).where(Clip.status == "done")
-                      .order_by(Clip.created_at.desc()).limit(PICKER_LIMIT))
+    """The newest finished sets the caller may see, named by athlete, date and recognised exercise."""
+    rows = list(db.execute(access.visible_clips_query(user).add_columns(User.email).where(Clip.status == "done")
+                           .order_by(Clip.created_at.desc()).limit(PICKER_LIMIT)))
+    ids = [c.id for c, _ in rows]
+    recognised = dict(db.execute(select(SetSide.clip_id, SetSide.exercise).where(SetSide.clip_id.in_(ids)))) if ids else {}
     return [{"id": c.id, "label": f"{email.split('@')[0]} · {c.created_at:%Y-%m-%d %H:%M} · "
-                                  f"{c.exercise.replace('-', ' ')} · {c.original_name}"} for c, email in rows]
+                                  f"{recognised.get(c.id, c.exercise).replace('-', ' ')} · {c.original_name}"}
+            for c, email in rows]
 
 
 @router.get("/compare", response_class=HTMLResponse)

@@ -58,9 +58,10 @@ def test_progress_chart_has_a_point_per_set_and_a_click_opens_it(team, browser, 
     assert page.locator("#review").get_attribute("data-clip") == ids[6]
 
 
-def test_coach_marks_a_keyframe_athlete_sees_it_author_deletes_it(team, browser, tmp_path):
+def test_coach_marks_a_keyframe_athlete_sees_it_author_deletes_it_and_compares(team, browser, tmp_path):
     a = team.client("a@example.com")
     clip_id = a.upload(SAMPLES / "slht_fast_descent.mp4").json()["id"]
+    other_id = a.upload(SAMPLES / "slht_left_good.mp4").json()["id"]
     assert a.wait(clip_id)["status"] == "done"
     coach = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     _sign_in(coach, team.url, "c1@example.com")
@@ -100,3 +101,30 @@ def test_coach_marks_a_keyframe_athlete_sees_it_author_deletes_it(team, browser,
     assert coach.locator("#timeline .kf-mark").count() == 1
     athlete.goto(coach.url)
     assert athlete.locator("#keyframes .kf-title").all_inner_texts() == ["Lockout on rep 1: ribs down"]
+
+    _compare(coach, team.url, tmp_path, clip_id, other_id, a)
+
+
+def _compare(coach, url: str, tmp_path: Path, clip_id: str, other_id: str, athlete_client) -> None:
+    """The compare page in the app: picked in the form, shown in its frame with the keyframe."""
+    assert athlete_client.wait(other_id)["status"] == "done"
+    coach.goto(f"{url}/clips/{clip_id}")
+    coach.click("text=compare…")
+    coach.wait_for_url("**/compare?a=*")
+    coach.select_option("select[name=b]", other_id)
+    coach.click(".compare-pick button")
+    coach.wait_for_url(f"**/compare?a={clip_id}&b={other_id}*")
+    frame = coach.frame_locator("#compare-frame")
+    videos = frame.locator("video.fcc-video")
+    videos.first.wait_for()
+    assert [videos.nth(k).get_attribute("src") for k in range(2)] == [f"/api/clips/{clip_id}/video",
+                                                                       f"/api/clips/{other_id}/video"]
+    mark = frame.locator(".fcc-keymarks button", has_text="Lockout on rep 1")
+    assert abs(float(mark.get_attribute("data-seek")) - 2.2) < 0.02  # the moment the coach marked
+    assert frame.locator("tr.fcc-row").count() == 3
+    coach.wait_for_function("document.getElementById('compare-frame').offsetHeight > 900")  # grown to its page
+    coach.wait_for_function("() => [...document.getElementById('compare-frame').contentDocument"
+                            ".querySelectorAll('video')].every(v => v.readyState >= 2)")
+    _shots(tmp_path).take(coach, "compare")
+    coach.goto(f"{url}/compare?a={clip_id}&sides=1")
+    assert "needs reps on both legs" in coach.frame_locator("#compare-frame").locator("body").inner_text()
