@@ -98,10 +98,11 @@ def _choices(db: Session, user: User) -> list[dict]:
     rows = list(db.execute(access.visible_clips_query(user).add_columns(User.email).where(Clip.status == "done")
                            .order_by(Clip.created_at.desc()).limit(PICKER_LIMIT)))
     ids = [c.id for c, _ in rows]
-    recognised = dict(db.execute(select(SetSide.clip_id, SetSide.exercise).where(SetSide.clip_id.in_(ids)))) if ids else {}
-    return [{"id": c.id, "label": f"{email.split('@')[0]} · {c.created_at:%Y-%m-%d %H:%M} · "
-                                  f"{recognised.get(c.id, c.exercise).replace('-', ' ')} · {c.original_name}"}
-            for c, email in rows]
+    pairs = db.execute(select(SetSide.clip_id, SetSide.exercise).where(SetSide.clip_id.in_(ids))) if ids else []
+    recognised = {clip_id: exercise for clip_id, exercise in pairs}
+    who = (lambda email: f"{email.split('@')[0]} · ") if user.role == "coach" else (lambda _email: "")
+    return [{"id": c.id, "label": f"{who(email)}{c.created_at:%m-%d %H:%M} · {c.original_name} · "
+                                  f"{recognised.get(c.id, c.exercise).replace('-', ' ')}"} for c, email in rows]
 
 
 @router.get("/compare", response_class=HTMLResponse)

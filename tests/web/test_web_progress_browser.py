@@ -95,6 +95,8 @@ def test_coach_marks_a_keyframe_athlete_sees_it_author_deletes_it_and_compares(t
     assert athlete.locator("[data-delete-keyframe], #keyframe-form").count() == 0
     athlete.goto(f"{team.url}/progress")  # the finished job left its summary: one point per chart
     assert athlete.locator("svg.pchart a.pt").count() == 5
+    athlete.set_viewport_size({"width": 390, "height": 844})  # the athlete's nav and charts fit a phone
+    assert athlete.evaluate("document.documentElement.scrollWidth") <= 390
 
     coach.locator("#keyframes li", has_text="Rep 2 drops fast").locator("[data-delete-keyframe]").click()
     coach.wait_for_function("document.querySelectorAll('#keyframes .kf-title').length === 1")
