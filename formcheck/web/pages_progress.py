@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from formcheck.web import access
 from formcheck.web.deps import Caller, caller, db_session
+from formcheck.web.models import utcnow
 from formcheck.web.pages import render, templates
 from formcheck.web.progress import MEASURES, Group, asymmetry, athlete_groups
 from formcheck.web.progress_chart import ChartPoint, series_svg
@@ -81,6 +82,7 @@ def progress_export(athlete_id: str, request: Request, who: Caller = Depends(cal
     base = str(request.base_url).rstrip("/")
     css = (STATIC / "app.css").read_text(encoding="utf-8")
     body = templates.get_template("progress_export.html").render(
-        athlete=athlete, sections=progress_view(db, athlete.id, base), css=css, base=base)
+        athlete=athlete, sections=progress_view(db, athlete.id, base), css=css, base=base,
+        exported=f"{utcnow():%Y-%m-%d %H:%M}")
     name = athlete.email.split("@")[0].replace('"', "") or "athlete"
     return HTMLResponse(body, headers={"Content-Disposition": f'attachment; filename="progress-{name}.html"'})
