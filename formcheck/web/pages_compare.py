@@ -9,6 +9,7 @@ job stored beside the video) and the coach's keyframes, with the app's video rou
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import numpy as np
 from fastapi import APIRouter, Depends, Request
@@ -120,4 +121,14 @@ def compare_page(request: Request, a: str = "", b: str = "", sides: bool = False
 @router.get("/compare/view", response_class=HTMLResponse)
 def compare_view(request: Request, a: str, b: str = "", sides: bool = False, who: Caller = Depends(caller),
                  db: Session = Depends(db_session)) -> HTMLResponse:
-    return HTMLResponse(compare_html(db, request, who.user, a, b, sides))
+    page = compare_html(db, request, who.user, a, b, sides)
+    return HTMLResponse(allow_store_media(page, parts(request).storage.presigned_url("probe")))
+
+
+def allow_store_media(page: str, signed_url: str | None) -> str:
+    """With an object store the video route redirects to the store: the page's content security
+    policy (media from its own origin only) must name the store's origin too, or nothing plays."""
+    if not signed_url:
+        return page
+    url = urlsplit(signed_url)
+    return page.replace("media-src 'self'", f"media-src 'self' {url.scheme}://{url.netloc}", 1)
