@@ -11,6 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
+from test_web_postgres import postgres  # noqa: F401 - the fixture
+from tests.support.servers import PostgresServer
 from webapp import fake_report, seed_sets
 
 T0 = datetime(2026, 9, 1, 9, 0)
@@ -102,8 +104,17 @@ def _alembic(url: str, action: str, revision: str) -> None:
     engine.dispose()
 
 
-def test_migration_adds_tables_backfills_done_sets_and_goes_back(tmp_path):
-    url = f"sqlite:///{tmp_path / 'f.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'f.db'}"
+    if not PostgresServer.available():
+        pytest.skip("PostgreSQL not installed")
+    return request.getfixturevalue("postgres").url
+
+
+def test_migration_adds_tables_backfills_done_sets_and_goes_back(db_url):
+    url = db_url
     _alembic(url, "upgrade", "0002")
     engine = create_engine(url)
     report = fake_report("single-leg-hip-thrust", "left", 4, 155.0, faults=2)
