@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from formcheck.core.errors import InputError
 from formcheck.core.report import SetReport, read_frames_csv
+from formcheck.outputs.html.compare import CompareSide, Keymark, render_compare_html, video_time_of
 from formcheck.web import access
 from formcheck.web.deps import Caller, caller, db_session, parts
 from formcheck.web.errors import Conflict
@@ -53,10 +54,8 @@ def _stored_report(request: Request, clip: Clip) -> SetReport:
     return SetReport.from_dict(json.loads(clip.report_json), frames)
 
 
-def _keymarks(db: Session, clip: Clip, report: SetReport):
+def _keymarks(db: Session, clip: Clip, report: SetReport) -> tuple[Keymark, ...]:
     """The coach's keyframes, from the video's clock (where they were marked) to the report's."""
-    from formcheck.outputs.html.compare import Keymark, video_time_of
-
     rows = list(db.scalars(select(Keyframe).where(Keyframe.clip_id == clip.id).order_by(Keyframe.t_s)))
     if not rows:
         return ()
@@ -70,8 +69,6 @@ def compare_html(db: Session, request: Request, user: User, a: str, b: str, side
     """The compare page for A against B, or for A's left reps against its right reps."""
     clip_a = access.visible_clip(db, user, a)
     clip_b = None if sides else access.visible_clip(db, user, b)  # both looked up before any work
-    from formcheck.outputs.html.compare import CompareSide, render_compare_html
-
     report_a = _stored_report(request, clip_a)
     marks_a = _keymarks(db, clip_a, report_a)
     name_a = clip_a.original_name
