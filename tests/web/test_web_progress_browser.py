@@ -78,6 +78,8 @@ def test_coach_marks_a_keyframe_athlete_sees_it_author_deletes_it_and_compares(t
         marks.append(t_s)
     assert coach.locator("#timeline .kf-mark").count() == 2
     assert coach.locator("[data-fcr] .fcr-player-block #keyframes").count() == 1  # right under the video
+    coach.wait_for_function("[...document.querySelectorAll('#keyframes canvas.kf-still')].every(c => c.dataset.painted"
+                            " && c.getContext('2d').getImageData(c.width / 4, c.height / 2, 1, 1).data[3] > 0)")
     seek = coach.locator("#keyframes .kf-seek").nth(1)
     assert abs(float(seek.get_attribute("data-seek")) - marks[1]) < 0.05
     coach.evaluate(f"{VIDEO}.currentTime = 0")

@@ -67,6 +67,29 @@
     await call("POST", `/api/clips/${clip}/notes`, body);
     location.reload();
   });
+  // Each keyframe's still: a second, hidden player seeks to the moments one by one and paints them.
+  const stills = [...root.querySelectorAll("#keyframes canvas.kf-still")];
+  if (video && stills.length) {
+    const probe = document.createElement("video");
+    probe.muted = true;
+    probe.preload = "auto";
+    let k = 0;
+    const next = () => {
+      if (k < stills.length) probe.currentTime = parseFloat(stills[k].dataset.t);
+      else { probe.removeAttribute("src"); probe.load(); }
+    };
+    probe.addEventListener("loadeddata", () => {
+      stills.forEach((c) => { c.height = Math.round(c.width * probe.videoHeight / probe.videoWidth); });
+      next();
+    }, {once: true});
+    probe.addEventListener("seeked", () => {
+      stills[k].getContext("2d").drawImage(probe, 0, 0, stills[k].width, stills[k].height);
+      stills[k].dataset.painted = "1";
+      k += 1;
+      next();
+    });
+    probe.src = video.currentSrc || video.getAttribute("src");
+  }
   const kfForm = document.getElementById("keyframe-form");
   if (kfForm) kfForm.addEventListener("submit", async (e) => {
     e.preventDefault();
