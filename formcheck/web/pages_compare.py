@@ -1,9 +1,11 @@
 """Compare in the app: two sets the caller may see (or one set's left leg against its right),
 lined up rep by rep by the compare page of ``formcheck/outputs/html/compare.py``.
 
-``/compare`` is the app's page: a set picker and the compare page in a frame; ``/compare/view``
-serves that page itself, built from the two stored reports, their per-frame tables (the CSV the
-job stored beside the video) and the coach's keyframes, with the app's video route.
+``/compare`` is the app's page: a set picker, then the compare page's section (its style and
+script in the app page, as the review page embeds the set's report); ``/compare/view`` is the
+same comparison as a page of its own. Both are built from the two stored reports, their
+per-frame tables (the CSV the job stored beside the video) and the coach's keyframes, with the
+app's video route.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formcheck.core.errors import InputError
+from formcheck.core.errors import FormcheckError, InputError
 from formcheck.core.report import SetReport, read_frames_csv
-from formcheck.outputs.html.compare import CompareSide, Keymark, render_compare_html, video_time_of
+from formcheck.outputs.html.compare import CompareSide, Keymark, compare_assets, render_compare_html, video_time_of
 from formcheck.web import access
 from formcheck.web.deps import Caller, caller, db_session, parts
-from formcheck.web.errors import Conflict
+from formcheck.web.errors import Conflict, http_status
 from formcheck.web.models import Clip, Keyframe, SetSide, User
 from formcheck.web.pages import render
 from formcheck.web.review import video_url
@@ -65,10 +67,11 @@ def _keymarks(db: Session, clip: Clip, report: SetReport) -> tuple[Keymark, ...]
     return tuple(Keymark(float(np.interp(k.t_s, on_video, t)), k.title) for k in rows)
 
 
-def compare_html(db: Session, request: Request, user: User, a: str, b: str, sides: bool) -> str:
-    """The compare page for A against B, or for A's left reps against its right reps."""
+def compare_html(db: Session, request: Request, user: User, a: str, b: str, sides: bool, fragment: bool) -> str:
+    """The compare page (or its section alone) for A against B, or for A's left reps against its right."""
     clip_a = access.visible_clip(db, user, a)
     clip_b = None if sides else access.visible_clip(db, user, b)  # both looked up before any work
+    opts = {"fragment": True, "inline_assets": False} if fragment else {}
     report_a = _stored_report(request, clip_a)
     marks_a = _keymarks(db, clip_a, report_a)
     name_a = clip_a.original_name
@@ -81,14 +84,15 @@ def compare_html(db: Session, request: Request, user: User, a: str, b: str, side
         # One video on both sides: its keyframes once, on the left.
         return render_compare_html(CompareSide(report_a, "L", video_url(clip_a.id), left, marks_a, name_a),
                                    CompareSide(report_a, "R", video_url(clip_a.id), right, (), name_a),
-                                   same_side=False, title=f"{name_a}: left leg against right")
+                                   same_side=False, title=f"{name_a}: left leg against right", **opts)
     report_b = _stored_report(request, clip_b)
     if report_a.exercise != report_b.exercise:
         words = [r.exercise.replace("-", " ") for r in (report_a, report_b)]
         raise InputError(f"A is a {words[0]} set, B a {words[1]} set: compare two sets of one exercise")
     return render_compare_html(
         CompareSide(report_a, "A", video_url(clip_a.id), (), marks_a, name_a),
-        CompareSide(report_b, "B", video_url(clip_b.id), (), _keymarks(db, clip_b, report_b), clip_b.original_name))
+        CompareSide(report_b, "B", video_url(clip_b.id), (), _keymarks(db, clip_b, report_b), clip_b.original_name),
+        **opts)
 
 
 def _choices(db: Session, user: User) -> list[dict]:
@@ -106,19 +110,27 @@ def _choices(db: Session, user: User) -> list[dict]:
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, a: str = "", b: str = "", sides: bool = False, who: Caller = Depends(caller),
                  db: Session = Depends(db_session)) -> HTMLResponse:
-    """The set picker, and the chosen comparison in a frame (its page has its own styles and script)."""
+    """The set picker and, once two sets (or one for left against right) are chosen, the comparison.
+    A choice that cannot be compared keeps the picker and says why, with the error's status."""
     for clip_id in (a, b if not sides else ""):
         if clip_id:
             access.visible_clip(db, who.user, clip_id)  # a set the caller may not see: 404 here too
-    ready = bool(a and (b or sides))
-    view = f"/compare/view?a={a}&b={b}&sides={'1' if sides else '0'}" if ready else ""
-    return render(request, "compare.html", who=who, choices=_choices(db, who.user), a=a, b=b, sides=sides, view=view)
+    section, error, status = "", "", 200
+    if a and (b or sides):
+        try:
+            section = compare_html(db, request, who.user, a, b, sides, fragment=True)
+        except FormcheckError as exc:
+            error, status = str(exc), http_status(exc)
+    view = f"/compare/view?a={a}&b={b}&sides={'1' if sides else '0'}" if section else ""
+    return render(request, "compare.html", status=status, who=who, choices=_choices(db, who.user), a=a, b=b,
+                  sides=sides, section=section, error=error, view=view,
+                  assets=compare_assets() if section else None)
 
 
 @router.get("/compare/view", response_class=HTMLResponse)
 def compare_view(request: Request, a: str, b: str = "", sides: bool = False, who: Caller = Depends(caller),
                  db: Session = Depends(db_session)) -> HTMLResponse:
-    page = compare_html(db, request, who.user, a, b, sides)
+    page = compare_html(db, request, who.user, a, b, sides, fragment=False)
     return HTMLResponse(allow_store_media(page, parts(request).storage.presigned_url("probe")))
 
 

@@ -118,17 +118,18 @@ def _compare(coach, url: str, tmp_path: Path, clip_id: str, other_id: str, athle
     coach.select_option("select[name=b]", other_id)
     coach.click(".compare-pick button")
     coach.wait_for_url(f"**/compare?a={clip_id}&b={other_id}*")
-    frame = coach.frame_locator("#compare-frame")
-    videos = frame.locator("video.fcc-video")
+    videos = coach.locator(".compare-page [data-fcc] video.fcc-video")  # h16a's section in the app's page
     videos.first.wait_for()
     assert [videos.nth(k).get_attribute("src") for k in range(2)] == [f"/api/clips/{clip_id}/video",
                                                                        f"/api/clips/{other_id}/video"]
-    mark = frame.locator(".fcc-keymarks button", has_text="Lockout on rep 1")
+    mark = coach.locator(".fcc-keymarks button", has_text="Lockout on rep 1")
     assert abs(float(mark.get_attribute("data-seek")) - 2.2) < 0.02  # the moment the coach marked
-    assert frame.locator("tr.fcc-row").count() == 3
-    coach.wait_for_function("document.getElementById('compare-frame').offsetHeight > 900")  # grown to its page
-    coach.wait_for_function("() => [...document.getElementById('compare-frame').contentDocument"
-                            ".querySelectorAll('video')].every(v => v.readyState >= 2)")
+    assert coach.locator("tr.fcc-row").count() == 3
+    coach.wait_for_function("[...document.querySelectorAll('video.fcc-video')].every(v => v.readyState >= 2)")
+    coach.locator(".fcc-play").click()  # its own script runs in the app's page: both play
+    coach.wait_for_function("[...document.querySelectorAll('video.fcc-video')].every(v => !v.paused && v.currentTime > 0.3)")
+    coach.locator(".fcc-play").click()
     _shots(tmp_path).take(coach, "compare")
     coach.goto(f"{url}/compare?a={clip_id}&sides=1")
-    assert "needs reps on both legs" in coach.frame_locator("#compare-frame").locator("body").inner_text()
+    assert "needs reps on both legs" in coach.locator("p.error").inner_text()
+    assert coach.locator("select[name=a]").input_value() == clip_id  # the picker stays as chosen
