@@ -44,3 +44,12 @@ def own_athlete(db: Session, coach: User, athlete_id: str) -> User:
 
 def athletes_of(db: Session, coach: User) -> list[User]:
     return list(db.scalars(select(User).where(User.coach_id == coach.id).order_by(User.email)))
+
+
+def visible_athlete(db: Session, user: User, athlete_id: str) -> User:
+    """An athlete whose progress the caller may see: themself, or one of the coach's athletes."""
+    if user.role == "athlete":
+        if athlete_id != user.id:
+            raise NotFound("no such athlete")
+        return user
+    return own_athlete(db, user, athlete_id)

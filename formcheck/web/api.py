@@ -13,8 +13,8 @@ from formcheck.core.profile import EXERCISES
 from formcheck.web import access, auth
 from formcheck.web.deps import CSRF_HEADER, Caller, caller, caller_csrf, db_session, parts
 from formcheck.web.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge
-from formcheck.web.models import Clip, Note, User, Verdict, utcnow
-from formcheck.web.present import athlete_export, clip_detail, clip_summary, note_json, verdict_json
+from formcheck.web.models import Clip, Keyframe, Note, User, Verdict, utcnow
+from formcheck.web.present import athlete_export, clip_detail, clip_summary, keyframe_json, note_json, verdict_json
 from formcheck.web.upload import receive_upload, too_large_message
 
 router = APIRouter(prefix="/api")
@@ -31,6 +31,11 @@ class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
     rep: int | None = Field(default=None, ge=1, le=1000)
     t_s: float | None = Field(default=None, ge=0, le=36000)
+
+
+class KeyframeIn(BaseModel):
+    t_s: float = Field(ge=0, le=36000)
+    title: str = Field(min_length=1, max_length=200)
 
 
 class VerdictIn(BaseModel):
@@ -154,6 +159,34 @@ def api_add_note(clip_id: str, body: NoteIn, who: Caller = Depends(caller_csrf),
     db.add(note)
     db.commit()
     return note_json(note)
+
+
+@router.post("/clips/{clip_id}/keyframes", status_code=201)
+def api_add_keyframe(clip_id: str, body: KeyframeIn, who: Caller = Depends(caller_csrf),
+                     db: Session = Depends(db_session)) -> dict:
+    """The coach marks a moment of the set's video (the report video's clock) with a title."""
+    clip = access.reviewable_clip(db, who.user, clip_id)
+    title = body.title.strip()
+    if not title:
+        raise ConfigError("a keyframe needs a title")
+    row = Keyframe(clip_id=clip.id, author_id=who.user.id, t_s=round(body.t_s, 3), title=title)
+    db.add(row)
+    db.commit()
+    return keyframe_json(row)
+
+
+@router.delete("/clips/{clip_id}/keyframes/{keyframe_id}")
+def api_delete_keyframe(clip_id: str, keyframe_id: str, who: Caller = Depends(caller_csrf),
+                        db: Session = Depends(db_session)) -> dict:
+    clip = access.visible_clip(db, who.user, clip_id)
+    row = db.get(Keyframe, keyframe_id)
+    if row is None or row.clip_id != clip.id:
+        raise NotFound("no such keyframe")
+    if row.author_id != who.user.id:
+        raise Forbidden("only the coach who marked a keyframe can delete it")
+    db.delete(row)
+    db.commit()
+    return {"ok": True}
 
 
 @router.post("/clips/{clip_id}/verdicts")

@@ -100,9 +100,13 @@ def create_app(parts: AppParts) -> FastAPI:
     _install_error_handlers(app)
     from formcheck.web.api import router as api_router
     from formcheck.web.pages import router as page_router
+    from formcheck.web.pages_compare import router as compare_router
+    from formcheck.web.pages_progress import router as progress_router
 
     app.include_router(api_router)
     app.include_router(page_router)
+    app.include_router(progress_router)
+    app.include_router(compare_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/healthz")

@@ -25,6 +25,7 @@ from formcheck.web.config import Settings
 from formcheck.web.db import Database
 from formcheck.web.liveness import heartbeat
 from formcheck.web.models import Clip, utcnow
+from formcheck.web.progress import store_side_rows
 from formcheck.web.queue import JobQueue, make_queue
 from formcheck.web.review import write_fragment
 from formcheck.web.storage import Storage, make_storage
@@ -130,8 +131,17 @@ def _analyse(parts: AppParts, clip: Clip, upload: Path) -> None:
     report_json = json.dumps(result.report.to_dict()).replace(upload.name, clip.original_name)
     video = result.outputs.get("video")
     video_key = parts.storage.key_for(video) if video else None
-    _set(parts, clip_id, status="done", progress=100, error=None, runs_done=Clip.runs_done + 1,
-         report_json=report_json, video_key=video_key)
+    _finish(parts, clip_id, report_json, video_key)
+
+
+def _finish(parts: AppParts, clip_id: str, report_json: str, video_key: str | None) -> None:
+    """The row says done, with its report and its progress summaries, in one commit."""
+    with parts.db.session() as s:
+        s.execute(update(Clip).where(Clip.id == clip_id).values(
+            status="done", progress=100, error=None, runs_done=Clip.runs_done + 1, report_json=report_json,
+            video_key=video_key, updated_at=utcnow()))
+        store_side_rows(s, s.get(Clip, clip_id))
+        s.commit()
 
 
 def requeue_interrupted(parts: AppParts) -> int:

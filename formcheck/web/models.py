@@ -108,3 +108,35 @@ class Verdict(Base):
     agree: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     missed: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SetSide(Base):
+    """A finished set's summary on one side (the progress page's row: no report to open).
+
+    Written with the report when the job finishes; means over the counted reps of that side.
+    """
+
+    __tablename__ = "set_sides"
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(16), primary_key=True)  # left, right or both
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    exercise: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)  # the clip's upload time
+    reps: Mapped[int] = mapped_column(Integer)
+    peak_hip_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    knee_top_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    hold_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    descent_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    faults: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Keyframe(Base):
+    """A moment of a set's video a coach marked with a title (on the report video's clock)."""
+
+    __tablename__ = "keyframes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id"), index=True)
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    t_s: Mapped[float] = mapped_column(Float)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

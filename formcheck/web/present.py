@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from formcheck.web.models import Clip, Note, User, Verdict
+from formcheck.web.models import Clip, Keyframe, Note, User, Verdict
 
 
 def _iso(t: Any) -> str | None:
@@ -34,6 +34,10 @@ def note_json(n: Note) -> dict:
     return {"id": n.id, "rep": n.rep, "t_s": n.t_s, "text": n.text, "created_at": _iso(n.created_at)}
 
 
+def keyframe_json(k: Keyframe) -> dict:
+    return {"id": k.id, "t_s": k.t_s, "title": k.title, "author_id": k.author_id, "created_at": _iso(k.created_at)}
+
+
 def verdict_json(v: Verdict) -> dict:
     return {"rep": v.rep, "code": v.code or None, "agree": v.agree, "missed": v.missed or None,
             "created_at": _iso(v.created_at)}
@@ -42,10 +46,11 @@ def verdict_json(v: Verdict) -> dict:
 def clip_detail(db: Session, clip: Clip) -> dict:
     notes = db.scalars(select(Note).where(Note.clip_id == clip.id).order_by(Note.t_s, Note.created_at))
     verdicts = db.scalars(select(Verdict).where(Verdict.clip_id == clip.id).order_by(Verdict.rep, Verdict.code))
+    keyframes = db.scalars(select(Keyframe).where(Keyframe.clip_id == clip.id).order_by(Keyframe.t_s))
     return {"id": clip.id, "status": clip.status, "progress": clip.progress, "error": clip.error,
             "report": report_of(clip), "name": clip.original_name, "exercise": clip.exercise, "created_at": _iso(clip.created_at),
             "has_video": bool(clip.video_key), "notes": [note_json(n) for n in notes],
-            "verdicts": [verdict_json(v) for v in verdicts]}
+            "verdicts": [verdict_json(v) for v in verdicts], "keyframes": [keyframe_json(k) for k in keyframes]}
 
 
 def athlete_export(db: Session, athlete: User) -> dict:

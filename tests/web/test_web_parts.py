@@ -75,3 +75,12 @@ def test_a_bad_database_url_is_one_line_and_exit_5(tmp_path, db_url, says):
                          input="long-enough-pw\n", text=True, capture_output=True, timeout=120)
     assert res.returncode == 5 and says in res.stderr
     assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_compare_page_may_play_videos_from_the_object_store():
+    from formcheck.web.pages_compare import allow_store_media
+
+    page = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; media-src 'self' file: blob:\">"
+    signed = "http://minio-host:9000/clips/out/x/a.annotated.mp4?X-Amz-Signature=abc"
+    assert "media-src 'self' http://minio-host:9000 file:" in allow_store_media(page, signed)
+    assert allow_store_media(page, None) == page  # a folder: the app serves the video itself

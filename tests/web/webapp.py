@@ -111,3 +111,49 @@ class Client(httpx.Client):
 
 def stored_files(data: Path) -> list[Path]:
     return sorted(p for p in (data / "files").rglob("*") if p.is_file())
+
+
+def fake_report(exercise: str, side: str, reps: int, peak_hip_deg: float, faults: int = 0, knee_deg: float = 91.0,
+                hold_s: float = 1.0, descent_s: float = 0.9) -> dict:
+    """A finished set's report with only what the progress rows read (no analysis run)."""
+    rows = []
+    for i in range(reps):
+        flagged = [{"code": "no_top_hold", "severity": "fault", "value": 0.2, "threshold": 0.5,
+                    "unit": "s", "t_s": 2.0 * i + 1, "frame": 30 * i, "cue": "Pause at the top"}] if i < faults else []
+        rows.append({"index": i + 1, "start_s": 2.0 * i, "top_s": 2.0 * i + 1, "end_s": 2.0 * i + 2, "side": side,
+                     "counted": True, "peak_hip_extension_deg": peak_hip_deg + (i % 3) - 1, "knee_at_top_deg": knee_deg,
+                     "hold_s": hold_s, "concentric_s": 0.6, "eccentric_s": descent_s, "faults": flagged})
+    return {"source": "seeded.mp4", "exercise": exercise, "view": "side", "working_side": side, "reps": rows,
+            "partial_reps": [], "frames": {"total": 60 * reps, "with_person": 60 * reps},
+            "duration_s": 2.0 * reps, "warnings": []}
+
+
+def seed_sets(data: Path, email: str, sets: list[dict], db_url: str = "") -> list[str]:
+    """Insert finished sets for an athlete straight into the database (the job's rows, no analysis).
+
+    Each item: ``report`` (a dict) and ``at`` (a naive UTC datetime). Returns the clip ids.
+    """
+    import json
+
+    from sqlalchemy import select
+
+    from formcheck.web.config import Settings
+    from formcheck.web.db import Database
+    from formcheck.web.models import Clip, User
+    from formcheck.web.progress import store_side_rows
+
+    db = Database.open(Settings(data_dir=data, db_url=db_url))
+    ids = []
+    with db.session() as s:
+        owner = s.scalar(select(User).where(User.email == email))
+        for item in sets:
+            clip = Clip(owner_id=owner.id, original_name="seeded.mp4", upload_key="uploads/none.mp4",
+                        exercise=item["report"]["exercise"], status="done", progress=100, attempts=1, runs_done=1,
+                        report_json=json.dumps(item["report"]), created_at=item["at"], updated_at=item["at"])
+            s.add(clip)
+            s.flush()
+            store_side_rows(s, clip)
+            ids.append(clip.id)
+        s.commit()
+    db.engine.dispose()
+    return ids

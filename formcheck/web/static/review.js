@@ -31,7 +31,7 @@
       el.style.left = (100 * r.seek / dur) + "%";
       el.style.width = (100 * (r.end - r.seek) / dur) + "%";
     });
-    root.querySelectorAll("#timeline .note-mark").forEach((el) => {
+    root.querySelectorAll("#timeline .note-mark, #timeline .kf-mark").forEach((el) => {
       el.style.left = (100 * parseFloat(el.dataset.seek) / dur) + "%";
     });
   }
@@ -67,6 +67,40 @@
     await call("POST", `/api/clips/${clip}/notes`, body);
     location.reload();
   });
+  // Each keyframe's still: a second, hidden player seeks to the moments one by one and paints them.
+  const stills = [...root.querySelectorAll("#keyframes canvas.kf-still")];
+  if (video && stills.length) {
+    const probe = document.createElement("video");
+    probe.muted = true;
+    probe.preload = "auto";
+    let k = 0;
+    const next = () => {
+      if (k < stills.length) probe.currentTime = parseFloat(stills[k].dataset.t);
+      else { probe.removeAttribute("src"); probe.load(); }
+    };
+    probe.addEventListener("loadeddata", () => {
+      stills.forEach((c) => { c.height = Math.round(c.width * probe.videoHeight / probe.videoWidth); });
+      next();
+    }, {once: true});
+    probe.addEventListener("seeked", () => {
+      stills[k].getContext("2d").drawImage(probe, 0, 0, stills[k].width, stills[k].height);
+      stills[k].dataset.painted = "1";
+      k += 1;
+      next();
+    });
+    probe.src = video.currentSrc || video.getAttribute("src");
+  }
+  const kfForm = document.getElementById("keyframe-form");
+  if (kfForm) kfForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const t_s = video ? Math.round(video.currentTime * 1000) / 1000 : 0;
+    await call("POST", `/api/clips/${clip}/keyframes`, {t_s, title: kfForm.title.value});
+    location.reload();
+  });
+  document.querySelectorAll("[data-delete-keyframe]").forEach((el) => el.addEventListener("click", async () => {
+    await call("DELETE", `/api/clips/${clip}/keyframes/${el.dataset.deleteKeyframe}`);
+    location.reload();
+  }));
   const rerun = document.querySelector("[data-rerun]");
   if (rerun) rerun.addEventListener("click", async () => {
     await call("POST", `/api/clips/${clip}/rerun`);
