@@ -113,6 +113,7 @@ class Lift(_Section):
     top_band_sw: float = num("shoulder widths", 0.0, 10.0)
     tempo_top_band_sw: float = num("shoulder widths", 0.0, 10.0)
     phase_speed_sw_s: float = num("shoulder widths/s", 0.0, 100.0)
+    pause_speed_floor_sw_s: float = num("shoulder widths/s", 0.0, 100.0)
     spike_min_sw: float = num("shoulder widths", 0.0, 10.0)
 
 
@@ -168,6 +169,9 @@ class ElbowRule(FaultRule):
 class HoldRule(FaultRule):
     band_deg: float = num("deg", 0.0, 90.0)
     min_hold_s: float = num("s", 0.0, 60.0)
+    pause_speed_frac: float = num("fraction", 0.0, 1.0)
+    pause_speed_floor_deg_s: float = num("deg/s", 0.0, 1000.0)
+    pause_window_s: float = num("s", 0.0, 5.0, lo_open=True)
 
 
 @dataclass(frozen=True, kw_only=True)
