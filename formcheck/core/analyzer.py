@@ -24,6 +24,7 @@ from formcheck.core.measures import SMOOTHED, measure_table
 from formcheck.core.profile import EXERCISES, Profile, load_profile
 from formcheck.core.report import FrameResult, Rep, SetReport
 from formcheck.core.reps import RepWindow, Segmenter
+from formcheck.core.setup import decide_setup
 from formcheck.core.signals import refine_peak, rep_signal, reps_config, spike_min
 from formcheck.core.smoothing import OneEuroFilter, smooth_offline
 from formcheck.core.stats import count_by_side, finite_median, working_side
@@ -348,7 +349,8 @@ class Analyzer:
             windows.extend(closed)
             phases.append(phase)
         windows.extend(seg.finish())
-        return windows, phases, seg.ignored
+        windows, ignored = decide_setup(windows, m, profile, view)
+        return windows, phases, ignored
 
     def finish(self) -> SetReport:
         """Analyse the whole buffered set and return its report (carrying the profile it used)."""
