@@ -221,6 +221,8 @@ def run_clip(spec: dict, via_video: bool = False, cache: Path | None = None) -> 
         best = np.where((np.nanmean(es, 1) < np.nanmean(e, 1))[:, None], es, e)
         out["lm_err_med"] = float(np.nanmedian(best) / H) if det.any() else float("nan")
     out["lm_errors"] = (best[det] / H).ravel().tolist() if det.any() else []
+    top_frames = det & (motion.phase == "top")
+    out["head_vis_top"] = float(np.median(np.max(image[top_frames][:, [0, 7, 8], 3], axis=1))) if top_frames.any() else float("nan")
     # the pipeline and the oracle (exact landmarks through the same rules)
     oracle = analyze_series(synth_series(motion, cam, seed=0))
     runs = {"oracle": oracle}
@@ -367,7 +369,8 @@ def print_cases(results: list[dict]) -> None:
             skip = "neck not judged" if "neck_hyperextension" in r.get("not_judged", []) else ""
             cols.append(f"reps {r['reps']}/{x['true_reps']} holds {r['holds_s']} neck {neck:.0f} {skip} "
                         f"{'; '.join(r['score']['mismatches'][:3]) or 'ok'}")
-        print(f"  {x['name']:28s} {cols[0]}\n  {'':28s} oracle: {cols[1]}")
+        print(f"  {x['name']:28s} {cols[0]} head vis {x.get('head_vis_top', float('nan')):.2f}\n"
+              f"  {'':28s} oracle: {cols[1]}")
 
 
 def main() -> int:

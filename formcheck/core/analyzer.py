@@ -388,7 +388,7 @@ class Analyzer:
                 reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view, profile))
             else:
                 partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view, profile))
-        not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
+        not_assessed = list(not_assessed) + unmeasured(reps, m, codes, profile)
         warnings_ = self._warnings(profile, t, present, windows, view, why, ignored)
         return SetReport(
             source=self.source, exercise=profile.name, view=view.view, working_side=working_side(reps),

@@ -245,9 +245,24 @@ def _rule_hip(ctx: RuleContext) -> list[Fault]:
     return out
 
 
+def head_hidden(m: dict[str, np.ndarray], s: int, e: int, peak_hip_deg: float, profile: Profile) -> bool:
+    """Whether the head was hidden near this rep's top behind the near arm: MediaPipe still places
+    the ears there (visibility ~1), but it guesses, and a head dropped to -40 deg reads -4."""
+    cfg = profile.fault(FaultCode.NECK_HYPEREXTENSION)
+    if "head_arm_tl" not in m:
+        return False
+    hip = m["hip_deg"][s:e + 1]
+    near = np.isfinite(hip) & (hip >= peak_hip_deg - cfg.near_top_deg)
+    gap = m["head_arm_tl"][s:e + 1][near]
+    gap = gap[np.isfinite(gap)]
+    return bool(gap.size) and float(np.median(gap)) < cfg.min_head_arm_gap_tl
+
+
 def _rule_neck(ctx: RuleContext) -> list[Fault]:
     cfg = ctx.p.fault(FaultCode.NECK_HYPEREXTENSION)
     s, e = ctx.tm.start, ctx.tm.end
+    if head_hidden(ctx.m, s, e, ctx.w.peak_hip_deg, ctx.p):
+        return []  # reported as not judged (see ``unmeasured``)
     hip = ctx.m["hip_deg"][s:e + 1]
     neck = ctx.m["neck_deg"][s:e + 1]
     near = np.isfinite(hip) & (hip >= ctx.w.peak_hip_deg - cfg.near_top_deg)
@@ -435,7 +450,8 @@ def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarra
     )
 
 
-def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str]) -> list[NotAssessed]:
+def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str],
+               profile: Profile | None = None) -> list[NotAssessed]:
     """Assessable faults whose measure was missing on some reps: say so instead of passing them."""
     out = []
     for code in sorted(codes, key=FAULT_CODES.index):
@@ -451,4 +467,11 @@ def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str]) -> li
             which = "any rep" if len(missing) == len(reps) else "reps " + ", ".join(map(str, missing))
             out.append(NotAssessed(code, f"{name.removesuffix('_deg')} could not be measured on {which} "
                                          "(landmarks hidden or not visible)"))
+        elif code == FaultCode.NECK_HYPEREXTENSION and profile is not None:
+            hidden = [r.index for r in reps if head_hidden(m, r.start_frame, r.end_frame, r.peak_hip_extension_deg, profile)]
+            if hidden:
+                which = "any rep" if len(hidden) == len(reps) else "reps " + ", ".join(map(str, hidden))
+                out.append(NotAssessed(code, f"the neck was not judged on {which}: the head was hidden at the top "
+                                             "(behind the arm or the bench); film from about 1 m high so the face "
+                                             "shows over the arm"))
     return out
