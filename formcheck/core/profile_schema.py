@@ -152,6 +152,8 @@ class NeckRule(FaultRule):
     min_duration_s: float = num("s", 0.0, 60.0)
     near_top_deg: float = num("deg", 0.0, 180.0)
     min_head_arm_gap_tl: float = num("torso lengths", 0.0, 5.0)
+    face_evidence: bool = flag()
+    face_offset_deg: float = num("deg", -180.0, 360.0)
 
 
 @dataclass(frozen=True, kw_only=True)
