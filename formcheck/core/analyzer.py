@@ -99,7 +99,7 @@ class Analyzer:
             view=ViewEstimate(View.UNKNOWN, float("nan"), 0.0, None),
             table={k: [] for k in SMOOTHED + ("elbow_below", "torso_len_px", "shoulder_up_px",
                                               "ankle_up_left_px", "ankle_up_right_px", "leg_state",
-                                              "work_index", "free_foot_up_tl")},
+                                              "work_index", "free_foot_up_tl", "head_arm_tl")},
             reps=[], partials=0, cues=[], last_single_work=0 if self.side_arg != Side.RIGHT else 1,
             raw={k: [] for k in SMOOTHED},
         )

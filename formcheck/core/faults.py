@@ -260,14 +260,14 @@ def head_hidden(m: dict[str, np.ndarray], s: int, e: int, peak_hip_deg: float, p
 
 def neck_reading(m: dict[str, np.ndarray], s: int, e: int, profile: Profile) -> np.ndarray:
     """The neck angle frames s..e are judged on: the ear line (shoulder->ear against the torso), or
-    the face line (ear->nose against the torso, shifted by ``face_offset_deg``) where that reads
-    further back. MediaPipe follows about half of a dropped head with the ears; the face line turns
+    the face line (``face_deg``: ear->nose against the torso, less ``face_offset_deg``) where that
+    reads further back. MediaPipe follows about half of a dropped head with the ears; the face line turns
     further (rendered -30 deg from 0.8 m: ears -7, face -14)."""
     cfg = profile.fault(FaultCode.NECK_HYPEREXTENSION)
     neck = m["neck_deg"][s:e + 1]
-    if not cfg.face_evidence or "head_pitch_deg" not in m:
+    if not cfg.face_evidence or "face_deg" not in m:
         return neck
-    face = neck + m["head_pitch_deg"][s:e + 1] - cfg.face_offset_deg
+    face = m["face_deg"][s:e + 1] - cfg.face_offset_deg
     return np.where(np.isfinite(face), np.fmin(neck, face), neck)
 
 

@@ -17,7 +17,7 @@ from formcheck.core.stats import finite_median
 from formcheck.core.view import HIDDEN_MEASURES, view_family
 from formcheck.core.vocab import ViewFamily
 
-SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "pelvis_deg",
+SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "face_deg", "pelvis_deg",
             "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl", "hip_lift_sw")
 
 
@@ -91,7 +91,7 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
     table: dict[str, np.ndarray] = {
         "hip_deg": sel["hip_deg"], "knee_deg": sel["knee_deg"], "shin_deg": sel["shin_deg"],
         "torso_deg": common["torso_deg"], "neck_deg": common["neck_deg"],
-        "head_pitch_deg": common["head_pitch_deg"], "pelvis_deg": common["pelvis_deg"],
+        "head_pitch_deg": common["head_pitch_deg"], "face_deg": common["face_deg"], "pelvis_deg": common["pelvis_deg"],
         "free_hip_deg": sel["free_hip_deg"], "free_knee_deg": sel["free_knee_deg"],
         "elbow_deg": common["elbow_deg"], "elbow_below": common["elbow_below"],
         "torso_len_px": torso, "shoulder_up_px": common["shoulder_up"],
