@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
+from formcheck.core.neck import head_hidden, neck_reading
 from formcheck.core.profile import Profile
 from formcheck.core.report import Fault, NotAssessed, Rep
 from formcheck.core.reps import RepWindow
@@ -243,32 +244,6 @@ def _rule_hip(ctx: RuleContext) -> list[Fault]:
     if hyp.enabled and w.peak_hip_deg > hyp.fault_above_deg:
         out.append(ctx.fault(FaultCode.BACK_HYPEREXTENSION, Severity.FAULT, w.peak_hip_deg, hyp.fault_above_deg, w.peak_frame))
     return out
-
-
-def head_hidden(m: dict[str, np.ndarray], s: int, e: int, peak_hip_deg: float, profile: Profile) -> bool:
-    """Whether the head was hidden near this rep's top behind the near arm: MediaPipe still places
-    the ears there (visibility ~1), but it guesses, and a head dropped to -40 deg reads -4."""
-    cfg = profile.fault(FaultCode.NECK_HYPEREXTENSION)
-    if "head_arm_tl" not in m:
-        return False
-    hip = m["hip_deg"][s:e + 1]
-    near = np.isfinite(hip) & (hip >= peak_hip_deg - cfg.near_top_deg)
-    gap = m["head_arm_tl"][s:e + 1][near]
-    gap = gap[np.isfinite(gap)]
-    return bool(gap.size) and float(np.median(gap)) < cfg.min_head_arm_gap_tl
-
-
-def neck_reading(m: dict[str, np.ndarray], s: int, e: int, profile: Profile) -> np.ndarray:
-    """The neck angle frames s..e are judged on: the ear line (shoulder->ear against the torso), or
-    the face line (``face_deg``: ear->nose against the torso, less ``face_offset_deg``) where that
-    reads further back. MediaPipe follows about half of a dropped head with the ears; the face line turns
-    further (rendered -30 deg from 0.8 m: ears -7, face -14)."""
-    cfg = profile.fault(FaultCode.NECK_HYPEREXTENSION)
-    neck = m["neck_deg"][s:e + 1]
-    if not cfg.face_evidence or "face_deg" not in m:
-        return neck
-    face = m["face_deg"][s:e + 1] - cfg.face_offset_deg
-    return np.where(np.isfinite(face), np.fmin(neck, face), neck)
 
 
 def _rule_neck(ctx: RuleContext) -> list[Fault]:
