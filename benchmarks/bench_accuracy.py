@@ -143,7 +143,15 @@ def _mae(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     return (float(np.mean(np.abs(a[ok] - b[ok]))) if ok.any() else float("nan")), int(ok.sum())
 
 
-def run_clip(spec: dict, via_video: bool = False) -> dict:
+def _pose_cache_path(spec: dict, via_video: bool, cache: Path | None) -> Path | None:
+    if cache is None:
+        return None
+    import hashlib
+    key = hashlib.sha1(json.dumps([spec, via_video], sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return cache / f"{spec['name']}-{key}.npz"
+
+
+def run_clip(spec: dict, via_video: bool = False, cache: Path | None = None) -> dict:
     from formcheck.core.analyzer import analyze_series
     from formcheck.core.errors import NoPersonError
     from formcheck.core.landmarks import LandmarkSeries
@@ -167,7 +175,11 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
     world = np.full((n, 33, 4), np.nan)
     t_render = t_pose = 0.0
     frames_iter = None
-    if via_video:
+    cached = _pose_cache_path(spec, via_video, cache)
+    if cached is not None and cached.exists():
+        with np.load(cached) as z:
+            image, world = z["image"], z["world"]
+    elif via_video:
         import tempfile
 
         from formcheck.adapters.video import VideoWriter, open_video
@@ -178,7 +190,7 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
         t_render = time.perf_counter() - t0
         frames_iter = ((f.index, f.bgr) for f in open_video(tmp))
     with PoseEstimator() as est:
-        for i in range(n):
+        for i in range(n if cached is None or not cached.exists() else 0):
             a = time.perf_counter()
             if frames_iter is not None:
                 _, bgr = next(frames_iter)
@@ -189,6 +201,9 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
             t_pose += time.perf_counter() - b
             t_render += b - a
             image[i], world[i] = res.image, res.world
+    if cached is not None and not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(cached, image=image, world=world)
     series = LandmarkSeries(motion.t_s, image, (W, H), world, spec["name"], {})
     truth = truth_dict(motion, cam, opts, name=spec["name"])
     family = view_family_of(cam)
@@ -206,6 +221,8 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
         best = np.where((np.nanmean(es, 1) < np.nanmean(e, 1))[:, None], es, e)
         out["lm_err_med"] = float(np.nanmedian(best) / H) if det.any() else float("nan")
     out["lm_errors"] = (best[det] / H).ravel().tolist() if det.any() else []
+    top_frames = det & (motion.phase == "top")
+    out["head_vis_top"] = float(np.median(np.max(image[top_frames][:, [0, 7, 8], 3], axis=1))) if top_frames.any() else float("nan")
     # the pipeline and the oracle (exact landmarks through the same rules)
     oracle = analyze_series(synth_series(motion, cam, seed=0))
     runs = {"oracle": oracle}
@@ -230,8 +247,15 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
         # the hip at the top (holds), where the hip faults are judged
         angles["hip_top"] = _mae(np.where(mask & (motion.phase == "top"), ft["hip_deg"], np.nan),
                                  tr.hip_extension_deg)
+        top = mask & (motion.phase == "top")
+        angles["neck_top"] = _mae(np.where(top, ft["neck_deg"], np.nan), tr.neck_deg)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            angles["neck_top_read"] = (float(np.nanmedian(np.where(top, ft["neck_deg"], np.nan))), int(top.sum()))
         sc = score_clip(rep, truth)
         out[key] = {"reps": rep.rep_count, "view": rep.view, "exercise": rep.exercise, "angles": angles,
+                    "holds_s": [round(r.hold_s, 2) for r in rep.reps if r.counted],
+                    "not_judged": [n.code for n in rep.not_assessed], "warnings": list(rep.warnings),
                     "score": {"counts": sc.counts, "mismatches": sc.mismatches, "reps_exact": sc.reps_exact}}
     out["seconds"] = time.perf_counter() - t0
     out["render_ms"] = 1000 * t_render / n
@@ -239,11 +263,11 @@ def run_clip(spec: dict, via_video: bool = False) -> dict:
     return out
 
 
-def _worker(args: tuple[dict, bool]) -> dict:
-    spec, via_video = args
+def _worker(args: tuple[dict, bool, Path | None]) -> dict:
+    spec, via_video, cache = args
     os.environ.setdefault("GLOG_minloglevel", "2")
     try:
-        return run_clip(spec, via_video)
+        return run_clip(spec, via_video, cache)
     except Exception as exc:  # noqa: BLE001 - one broken clip must not hide the others' numbers
         return {"name": spec["name"], "family": spec["family"], "error": f"{type(exc).__name__}: {exc}"}
 
@@ -328,6 +352,27 @@ def print_table(table: dict, results: list[dict]) -> None:
                   + "; ".join(p["score"]["mismatches"][:6]))
 
 
+def print_cases(results: list[dict]) -> None:
+    """One line per targeted case: reps, hold readings, faults, the neck at the top; oracle too."""
+    print("\nCases (pipeline | oracle): reps found/true, holds s, mismatches, neck at the top read (true) deg")
+    for x in results:
+        if "error" in x:
+            print(f"  {x['name']}: ERROR {x['error']}")
+            continue
+        cols = []
+        for key in ("pipeline", "oracle"):
+            r = x[key]
+            if not r.get("angles"):
+                cols.append("no person")
+                continue
+            neck = r["angles"].get("neck_top_read", (float("nan"), 0))[0]
+            skip = "neck not judged" if "neck_hyperextension" in r.get("not_judged", []) else ""
+            cols.append(f"reps {r['reps']}/{x['true_reps']} holds {r['holds_s']} neck {neck:.0f} {skip} "
+                        f"{'; '.join(r['score']['mismatches'][:3]) or 'ok'}")
+        print(f"  {x['name']:28s} {cols[0]} head vis {x.get('head_vis_top', float('nan')):.2f}\n"
+              f"  {'':28s} oracle: {cols[1]}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=7)
@@ -337,9 +382,16 @@ def main() -> int:
     ap.add_argument("--only", default=None, help="only clips whose name contains this")
     ap.add_argument("--via-video", action="store_true", help="encode H.264 and decode before the pose model")
     ap.add_argument("--json", type=Path, default=Path("/tmp/bench_accuracy.json"))
+    ap.add_argument("--cases", default=None, help="targeted cases instead of the suite: limits, or some of "
+                    "holds,plate,neck (see accuracy_cases.py)")
+    ap.add_argument("--cache", type=Path, default=None, help="keep the pose model's landmarks per clip here")
     args = ap.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
-    specs = build_suite(args.seed, (w, h))
+    if args.cases:
+        from accuracy_cases import limits_suite
+        specs = limits_suite((w, h), "holds,plate,neck" if args.cases == "limits" else args.cases)
+    else:
+        specs = build_suite(args.seed, (w, h))
     if args.only:
         specs = [s for s in specs if args.only in s["name"]]
     if args.limit:
@@ -348,7 +400,7 @@ def main() -> int:
           f"{', via H.264' if args.via_video else ''}", flush=True)
     t0 = time.perf_counter()
     results = []
-    work = [(s, args.via_video) for s in specs]
+    work = [(s, args.via_video, args.cache) for s in specs]
     if args.jobs > 1:
         with mp.get_context("spawn").Pool(args.jobs) as pool:
             for res in pool.imap(_worker, work):
@@ -361,6 +413,8 @@ def main() -> int:
             _progress(res, len(results), len(specs))
     table = aggregate(results)
     print_table(table, results)
+    if args.cases:
+        print_cases(results)
     wall = time.perf_counter() - t0
     print(f"\n{len(specs)} clips in {wall / 60:.1f} min (seed {args.seed})")
     slim = [{k: v for k, v in x.items() if k != "lm_errors"} for x in results]

@@ -140,6 +140,7 @@ def render(
     second_person: SecondPerson = typer.Option(SecondPerson.none, help="A bystander in the background."),
     outfit: Optional[int] = typer.Option(None, help="Outfit index (default: chosen by the seed)."),
     supersample: int = typer.Option(1, help="Anti-aliasing: rays per pixel per axis (1-4)."),
+    plate: bool = typer.Option(False, "--plate", help="A loaded barbell across the hips (plates hide them side-on)."),
     landmarks: bool = typer.Option(True, "--landmarks/--no-landmarks", help="Also write the true landmarks (.npz)."),
 ) -> None:
     """Render a synthetic set (video + ground-truth JSON + true landmarks) for testing the analysis."""
@@ -166,7 +167,7 @@ def render(
                             distance_m=distance, fov_deg=fov, width=width, height=height_px)
             options = RenderOptions(noise=noise, blur=blur, lighting=lighting,
                                     second_person=None if second_person == SecondPerson.none else second_person.value,
-                                    outfit=outfit, supersample=supersample, seed=seed)
+                                    outfit=outfit, supersample=supersample, plate=plate, seed=seed)
             if not (0 < fps <= 240):
                 raise ValueError(f"fps must be in (0, 240], got {fps}")
             if duration is not None and not (0 < duration <= 600):

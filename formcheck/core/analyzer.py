@@ -24,6 +24,7 @@ from formcheck.core.measures import SMOOTHED, measure_table
 from formcheck.core.profile import EXERCISES, Profile, load_profile
 from formcheck.core.report import FrameResult, Rep, SetReport
 from formcheck.core.reps import RepWindow, Segmenter
+from formcheck.core.setup import decide_setup
 from formcheck.core.signals import refine_peak, rep_signal, reps_config, spike_min
 from formcheck.core.smoothing import OneEuroFilter, smooth_offline
 from formcheck.core.stats import count_by_side, finite_median, working_side
@@ -98,7 +99,7 @@ class Analyzer:
             view=ViewEstimate(View.UNKNOWN, float("nan"), 0.0, None),
             table={k: [] for k in SMOOTHED + ("elbow_below", "torso_len_px", "shoulder_up_px",
                                               "ankle_up_left_px", "ankle_up_right_px", "leg_state",
-                                              "work_index", "free_foot_up_tl")},
+                                              "work_index", "free_foot_up_tl", "head_arm_tl")},
             reps=[], partials=0, cues=[], last_single_work=0 if self.side_arg != Side.RIGHT else 1,
             raw={k: [] for k in SMOOTHED},
         )
@@ -348,7 +349,8 @@ class Analyzer:
             windows.extend(closed)
             phases.append(phase)
         windows.extend(seg.finish())
-        return windows, phases, seg.ignored
+        windows, ignored = decide_setup(windows, m, profile, view)
+        return windows, phases, ignored
 
     def finish(self) -> SetReport:
         """Analyse the whole buffered set and return its report (carrying the profile it used)."""
@@ -386,7 +388,7 @@ class Analyzer:
                 reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view, profile))
             else:
                 partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view, profile))
-        not_assessed = list(not_assessed) + unmeasured(reps, m, codes)
+        not_assessed = list(not_assessed) + unmeasured(reps, m, codes, profile)
         warnings_ = self._warnings(profile, t, present, windows, view, why, ignored)
         return SetReport(
             source=self.source, exercise=profile.name, view=view.view, working_side=working_side(reps),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
+from formcheck.core.neck import head_hidden, neck_reading
 from formcheck.core.profile import Profile
 from formcheck.core.report import Fault, NotAssessed, Rep
 from formcheck.core.reps import RepWindow
@@ -77,21 +78,62 @@ class RepSignal:
     image lift (shoulder widths, see ``[lift]`` in the profile)."""
 
     name: str
-    hold_band: float  # within this of the peak = at the top (hold time, top window)
+    hold_band: float  # within this of the peak = at the top (top window; a hold happens inside it)
     tempo_top_band: float  # tempo runs from/to within this of the peak
     tempo_bottom_frac: float  # ... and within this fraction of the range of the bottom
+    pause_speed_frac: float  # paused = slower than this fraction of the rep's fastest speed ...
+    pause_speed_floor: float  # ... or than this (signal unit per second), whichever is larger
+    pause_window_s: float  # speed = slope of a line fitted over this long
 
     @classmethod
     def hip(cls, profile: Profile) -> "RepSignal":
-        return cls("hip_deg", profile.fault(FaultCode.NO_TOP_HOLD).band_deg, profile.reps.tempo_top_band_deg,
-                   profile.reps.tempo_bottom_band_frac)
+        rule = profile.fault(FaultCode.NO_TOP_HOLD)
+        return cls("hip_deg", rule.band_deg, profile.reps.tempo_top_band_deg,
+                   profile.reps.tempo_bottom_band_frac, rule.pause_speed_frac, rule.pause_speed_floor_deg_s, rule.pause_window_s)
+
+
+def _speed(t_s: np.ndarray, x: np.ndarray, half_window_s: float) -> np.ndarray:
+    """|slope| of a least-squares line through each frame's +-half_window_s neighbours (NaNs
+    skipped): landmark jitter of a pixel or two makes frame-to-frame speed flicker past any
+    pause threshold, a slope over ~0.2 s does not."""
+    ok = np.isfinite(x) & np.isfinite(t_s)
+    if ok.sum() < 2:
+        return np.full(x.shape, np.nan)
+    tt = np.where(ok, t_s - t_s[ok][0], 0.0)
+    xx = np.where(ok, x, 0.0)
+    c = [np.concatenate([[0.0], np.cumsum(v)]) for v in (ok * 1.0, tt, xx, tt * tt, tt * xx)]
+    lo = np.searchsorted(t_s, t_s - half_window_s - 1e-9, side="left")
+    hi = np.searchsorted(t_s, t_s + half_window_s + 1e-9, side="right")
+    n, st, sx, stt, stx = (v[hi] - v[lo] for v in c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        den = n * stt - st * st
+        slope = (n * stx - st * sx) / den
+    return np.where(ok & (n >= 2) & (den > 0), np.abs(slope), np.nan)
+
+
+def pause_s(t_s: np.ndarray, x: np.ndarray, max_speed_per_s: float, half_window_s: float) -> float:
+    """The longest stretch of ``x`` (one rep's top window) moving slower than ``max_speed_per_s``.
+
+    A hold is a pause, not time spent near the peak: a slow rep that turns smoothly at the top
+    spends ~0.4 s within 5 deg of it without stopping, yet its speed is low only at the turn."""
+    speed = _speed(t_s, x, half_window_s)
+    return _longest_run(np.isfinite(speed) & (speed <= max_speed_per_s), t_s)[0] if x.size > 1 else 0.0
+
+
+def pause_speed(t_s: np.ndarray, x: np.ndarray, sig: RepSignal) -> float:
+    """The speed under which one rep (its whole window) counts as paused: relative to its own
+    fastest movement, so that a slow rep's smooth turn and a fast rep's short hold both read true."""
+    speed = _speed(t_s, x, sig.pause_window_s / 2)
+    top = float(np.nanmax(speed)) if np.isfinite(speed).any() else 0.0
+    return max(sig.pause_speed_floor, sig.pause_speed_frac * top)
 
 
 def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile,
                signal: RepSignal | None = None) -> RepTiming:
     """Concentric, hold and eccentric from the rep signal's trace (``hip``) of one rep window.
 
-    The hold is the time within the no_top_hold band of the peak. The concentric and eccentric
+    The top window is the time within the no_top_hold band of the peak; the hold is the longest
+    pause inside it (see ``pause_s``), so a fast bounce and a smooth slow turn both read short. The concentric and eccentric
     run between the tempo bands, tight ones (``reps.tempo_*``) so that a smooth movement's slow
     start and finish count: from the last frame near the bottom to the first near the peak, and
     from the last near the peak to the first back near the bottom.
@@ -103,7 +145,8 @@ def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile,
     finite = np.isfinite(seg)
     lo, hi = _contiguous_around(finite & (seg >= w.peak_hip_deg - band), p - s)
     top_start, top_end = s + lo, s + hi
-    hold_s = float(t_s[top_end] - t_s[top_start])
+    slow = pause_speed(t_s[s:e + 1], seg, sig)
+    hold_s = pause_s(t_s[top_start:top_end + 1], hip[top_start:top_end + 1], slow, sig.pause_window_s / 2)
     near_peak = np.flatnonzero(finite & (seg >= w.peak_hip_deg - tempo_top))
     up_end, down_start = s + int(near_peak[0]), s + int(near_peak[-1])
 
@@ -206,8 +249,10 @@ def _rule_hip(ctx: RuleContext) -> list[Fault]:
 def _rule_neck(ctx: RuleContext) -> list[Fault]:
     cfg = ctx.p.fault(FaultCode.NECK_HYPEREXTENSION)
     s, e = ctx.tm.start, ctx.tm.end
+    # A hidden head is still flagged when the readings show it dropped; if they do not, the rep
+    # is reported as not judged (see ``unmeasured``), never as a pass.
     hip = ctx.m["hip_deg"][s:e + 1]
-    neck = ctx.m["neck_deg"][s:e + 1]
+    neck = neck_reading(ctx.m, s, e, ctx.p)
     near = np.isfinite(hip) & (hip >= ctx.w.peak_hip_deg - cfg.near_top_deg)
     bad = near & np.isfinite(neck) & (neck < cfg.fault_below_deg)
     dur, a, b = _longest_run(bad, ctx.t[s:e + 1])
@@ -393,7 +438,8 @@ def judge_rep(index: int, w: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarra
     )
 
 
-def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str]) -> list[NotAssessed]:
+def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str],
+               profile: Profile | None = None) -> list[NotAssessed]:
     """Assessable faults whose measure was missing on some reps: say so instead of passing them."""
     out = []
     for code in sorted(codes, key=FAULT_CODES.index):
@@ -409,4 +455,12 @@ def unmeasured(reps: list[Rep], m: dict[str, np.ndarray], codes: set[str]) -> li
             which = "any rep" if len(missing) == len(reps) else "reps " + ", ".join(map(str, missing))
             out.append(NotAssessed(code, f"{name.removesuffix('_deg')} could not be measured on {which} "
                                          "(landmarks hidden or not visible)"))
+        elif code == FaultCode.NECK_HYPEREXTENSION and profile is not None:
+            hidden = [r.index for r in reps if head_hidden(m, r.start_frame, r.end_frame, r.peak_hip_extension_deg, profile)
+                      and not any(f.code == code for f in r.faults)]
+            if hidden:
+                which = "any rep" if len(hidden) == len(reps) else "reps " + ", ".join(map(str, hidden))
+                out.append(NotAssessed(code, f"the neck was not judged on {which}: the head was hidden behind "
+                                             "the arm at the top, so a dropped head can read level; film from "
+                                             "about 1 m high so the face shows over the arm"))
     return out

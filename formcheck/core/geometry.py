@@ -80,3 +80,12 @@ def line_angle_to_horizontal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def line_angle_to_vertical(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle of the a->b line against the vertical, degrees in [0, 90]."""
     return 90.0 - line_angle_to_horizontal(a, b)
+
+
+def signed_turn_2d(d1: np.ndarray, d2: np.ndarray, up: np.ndarray = IMAGE_UP) -> np.ndarray:
+    """Signed angle (deg, (-180, 180]) from image direction d1 to d2, + turning toward the side of
+    d1 that 'up' is on: the same sign whichever way the body faces in the image."""
+    cross = d1[..., 0] * d2[..., 1] - d1[..., 1] * d2[..., 0]
+    dot = np.sum(d1 * d2, axis=-1)
+    toward_up = np.sign(d1[..., 0] * up[1] - d1[..., 1] * up[0])
+    return np.degrees(np.arctan2(cross, dot)) * np.where(toward_up == 0, 1.0, toward_up)

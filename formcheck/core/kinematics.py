@@ -54,6 +54,10 @@ class LegGeometry:
     vis: np.ndarray  # (T, 2) mean visibility of knee+ankle
 
 
+def _wrap180(a: np.ndarray) -> np.ndarray:
+    return (a + 180.0) % 360.0 - 180.0
+
+
 def leg_geometry(px: np.ndarray, vis: np.ndarray, min_vis: float,
                  world: np.ndarray | None = None) -> tuple[LegGeometry, dict[str, np.ndarray]]:
     """Angles of both legs and the torso/head measures that do not depend on the working leg.
@@ -102,6 +106,9 @@ def leg_geometry(px: np.ndarray, vis: np.ndarray, min_vis: float,
     common = {
         "neck_deg": g.signed_bend(hp, sh, ear, up),
         "head_pitch_deg": g.signed_bend(sh, ear, nose, up),
+        # The face line (ear->nose) against the torso, less 90 so a neutral head (~+75) stays far
+        # from the +-180 wrap: evidence for the neck where the ears are misplaced.
+        "face_deg": _wrap180(g.signed_turn_2d(sh - hp, nose - ear) - 90.0) if dim == 2 else np.full(px.shape[0], np.nan),
         "torso_len_px": torso_len,
         "shoulder_up": np.sum(sh * up, axis=-1),
     }

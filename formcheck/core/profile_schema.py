@@ -98,6 +98,7 @@ class Reps(_Section):
     tempo_top_band_deg: float = num("deg", 0.0, 90.0)
     tempo_bottom_band_frac: float = num("fraction", 0.0, 1.0)
     reset_gap_s: float = num("s", 0.0, 60.0)
+    setup_min_torso_turn_deg: float = num("deg", 0.0, 180.0)
     live_cue_s: float = num("s", 0.0, 60.0)
     phase_speed_deg_s: float = num("deg/s", 0.0, 1000.0)
 
@@ -113,6 +114,7 @@ class Lift(_Section):
     top_band_sw: float = num("shoulder widths", 0.0, 10.0)
     tempo_top_band_sw: float = num("shoulder widths", 0.0, 10.0)
     phase_speed_sw_s: float = num("shoulder widths/s", 0.0, 100.0)
+    pause_speed_floor_sw_s: float = num("shoulder widths/s", 0.0, 100.0)
     spike_min_sw: float = num("shoulder widths", 0.0, 10.0)
 
 
@@ -149,6 +151,9 @@ class NeckRule(FaultRule):
     fault_below_deg: float = num("deg", -180.0, 180.0)
     min_duration_s: float = num("s", 0.0, 60.0)
     near_top_deg: float = num("deg", 0.0, 180.0)
+    min_head_arm_gap_tl: float = num("torso lengths", 0.0, 5.0)
+    face_evidence: bool = flag()
+    face_offset_deg: float = num("deg", -180.0, 360.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,6 +173,9 @@ class ElbowRule(FaultRule):
 class HoldRule(FaultRule):
     band_deg: float = num("deg", 0.0, 90.0)
     min_hold_s: float = num("s", 0.0, 60.0)
+    pause_speed_frac: float = num("fraction", 0.0, 1.0)
+    pause_speed_floor_deg_s: float = num("deg/s", 0.0, 1000.0)
+    pause_window_s: float = num("s", 0.0, 5.0, lo_open=True)
 
 
 @dataclass(frozen=True, kw_only=True)

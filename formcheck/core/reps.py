@@ -66,6 +66,7 @@ class RepWindow:
     counted: bool
     opened_at_top: bool = False
     closed_at_top: bool = False  # the data ended before the descent was complete
+    straight_knee: bool = False  # the top's knee read straight: set-up unless other readings say rep
 
 
 @dataclass
@@ -175,12 +176,12 @@ class Segmenter:
         assert p is not None
         self.pending = None
         return RepWindow(p.start, p.peak, end, p.peak_hip, p.peak_knee, bool(p.decided),
-                         p.opened_at_top, closed_at_top)
+                         p.opened_at_top, closed_at_top, straight_knee=p.decided is None)
 
     def _abandon(self) -> list[RepWindow]:
         """A long gap: close a descending rep at its lowest point; drop one still rising."""
         out: list[RepWindow] = []
-        if self.state == "down" and self.pending is not None and self.pending.decided is not None:
+        if self.state == "down" and self.pending is not None:
             out.append(self._close(self.bot_i))
         self.pending = None
         self.state = "unknown"
@@ -191,14 +192,14 @@ class Segmenter:
         """End of data: close what is open. A top the data ends in counts if it qualifies."""
         out: list[RepWindow] = []
         p = self.pending
-        if self.state == "down" and p is not None and p.decided is not None:
+        if self.state == "down" and p is not None:
             # Ended mid-descent (a cut or truncated clip): the descent's length is unknown.
             base = p.start_hip if np.isfinite(p.start_hip) else self.set_min
             reached = self.bot_hip <= base + self.cfg.bottom_band_frac * (p.peak_hip - base)
             out.append(self._close(self.bot_i, closed_at_top=not reached))
         elif self.state == "up" and p is not None and not p.opened_at_top:
-            if self._decide(p) is not None:
-                out.append(self._close(self.last_valid_i, closed_at_top=True))
+            self._decide(p)
+            out.append(self._close(self.last_valid_i, closed_at_top=True))
         self.pending = None
         self.state = "unknown"
         return out

@@ -15,7 +15,7 @@ from formcheck.core.faults import RepSignal
 from formcheck.core.profile import Profile
 from formcheck.core.reps import RepWindow, SegmenterConfig
 from formcheck.core.view import view_family
-from formcheck.core.vocab import END_ON_FAMILIES
+from formcheck.core.vocab import END_ON_FAMILIES, FaultCode
 
 
 def refine_peak(win: RepWindow | None, m: dict[str, np.ndarray], signal: str) -> RepWindow | None:
@@ -57,7 +57,9 @@ def rep_signal(profile: Profile, view: str) -> RepSignal:
     """The measure reps are segmented and timed on in this view, with its bands."""
     if _lifts(profile, view):
         lf = profile.lift
-        return RepSignal("hip_lift_sw", lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac)
+        hold = profile.fault(FaultCode.NO_TOP_HOLD)
+        return RepSignal("hip_lift_sw", lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac,
+                         hold.pause_speed_frac, lf.pause_speed_floor_sw_s, hold.pause_window_s)
     return RepSignal.hip(profile)
 
 

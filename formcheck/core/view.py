@@ -35,8 +35,8 @@ def view_family(view: str) -> str:
 # the neck and elbows from the feet or the head.
 HIDDEN_MEASURES = {
     ViewFamily.SIDE: ("pelvis_deg",),
-    ViewFamily.FRONT: ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
-    ViewFamily.BACK: ("neck_deg", "head_pitch_deg", "elbow_deg", "shin_deg", "torso_deg"),
+    ViewFamily.FRONT: ("neck_deg", "head_pitch_deg", "face_deg", "elbow_deg", "shin_deg", "torso_deg"),
+    ViewFamily.BACK: ("neck_deg", "head_pitch_deg", "face_deg", "elbow_deg", "shin_deg", "torso_deg"),
     ViewFamily.OBLIQUE: ("shin_deg", "torso_deg"),
 }
 

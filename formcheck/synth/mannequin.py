@@ -121,6 +121,27 @@ def _cone(a: np.ndarray, b: np.ndarray, ra: float, rb: float, color: tuple[float
     return Prim(CONE, np.asarray(a, float), color, b=np.asarray(b, float), ra=ra * sc, rb=rb * sc, shine=shine)
 
 
+_PLATE_RADIUS_M = 0.225  # a standard 20 kg plate is 45 cm across
+_PLATE_HALF_THICK_M = 0.03
+_PLATE_Z_M = 0.36        # plates sit this far out from the body's midline, either side
+_BAR_ABOVE_HIP_M = 0.13  # the bar rests on the hip crease, this far above the hip joints
+_IRON = (0.05, 0.05, 0.055)
+
+
+def barbell_primitives(J: np.ndarray, scale: float = 1.0) -> list[Prim]:
+    """A loaded barbell resting across the hips of (33, 3) world joints: bar and two plates."""
+    mid = 0.5 * (J[23] + J[24])
+    up = np.array([0.0, 1.0, 0.0])
+    c = mid + up * _BAR_ABOVE_HIP_M * scale
+    z = np.array([0.0, 0.0, 1.0])
+    x = np.array([1.0, 0.0, 0.0])
+    out = [_cone(c - 0.9 * z, c + 0.9 * z, 0.014, 0.014, (0.55, 0.55, 0.58), 1.0, shine=0.4)]
+    for sign in (-1.0, 1.0):
+        out.append(_ell(c + sign * _PLATE_Z_M * z, x, up, z,
+                        (_PLATE_RADIUS_M, _PLATE_RADIUS_M, _PLATE_HALF_THICK_M), _IRON, 1.0, shine=0.15))
+    return out
+
+
 def person_primitives(J: np.ndarray, scale: float = 1.0, outfit: Outfit | None = None) -> list[Prim]:
     """The solids of one person from (33, 3) world joints (metres)."""
     o = outfit or Outfit()

@@ -81,8 +81,10 @@ def _judge(plan: _Plan, thresholds: Mapping[str, Any] | None) -> tuple[list[True
                 add(FaultCode.ELBOW_PUSH, Severity.FAULT, opening, th["elbow_min_open_deg"], r.top0)
             else:
                 add(FaultCode.ELBOW_PUSH, Severity.FAULT, rise_tl, th["elbow_min_shoulder_rise_tl"], r.top0)
-        if time_near < th["hold_min_s"]:
-            add(FaultCode.NO_TOP_HOLD, Severity.FAULT, time_near, th["hold_min_s"], tmid)
+        # A hold is a pause: the commanded stillness at the top, not the time spent near the peak
+        # (a slow rep turning smoothly spends ~0.4 s within 5 deg of it without stopping).
+        if v["hold_s"] < th["hold_min_s"] - 1e-9:
+            add(FaultCode.NO_TOP_HOLD, Severity.FAULT, float(v["hold_s"]), th["hold_min_s"], tmid)
         knee_top = float(at_top["truth"].knee_deg[j])
         if not (lo_k <= knee_top <= hi_k):
             add(FaultCode.FOOT_PLACEMENT, Severity.FAULT, knee_top, lo_k if knee_top < lo_k else hi_k, r.top0)

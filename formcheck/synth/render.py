@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 
 from .camera import Camera
-from .mannequin import OUTFITS, Prim, outfit_for_seed, person_primitives, standing_joints
+from .mannequin import OUTFITS, Prim, barbell_primitives, outfit_for_seed, person_primitives, standing_joints
 from .motion import Motion, MotionParams, simulate
 from .raycast import ZBuffer, hit_box
 from formcheck.core.atomic import atomic_write_text
@@ -48,6 +48,8 @@ class RenderOptions:
     ``outfit``: index into :data:`~formcheck.synth.mannequin.OUTFITS` (None: chosen by
     ``seed``). ``supersample``: cast rays at this many times the resolution per axis and
     average down (anti-aliasing; 1 is fine for pose models). ``shadows``: blob shadows.
+    ``plate``: a loaded barbell across the hips (a 45 cm plate each side), as in a barbell hip
+    thrust: side-on the near plate hides the hips and the top of the thighs.
     ``seed``: noise, outfit and floor texture.
     """
 
@@ -59,6 +61,7 @@ class RenderOptions:
     outfit: int | None = None
     supersample: int = 1
     shadows: bool = True
+    plate: bool = False
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -302,6 +305,8 @@ class Renderer:
         """Frame ``i`` as float RGB in [0, ~1] at the render (supersampled) resolution."""
         t = float(self.motion.t_s[i])
         prims = person_primitives(self.motion.joints_m[i], self.scale, self.outfit)
+        if self.options.plate:
+            prims = prims + barbell_primitives(self.motion.joints_m[i], self.scale)
         by = self.bystander_joints(t)
         by_prims = person_primitives(by, 0.97, OUTFITS[(OUTFITS.index(self.outfit) + 3) % len(OUTFITS)]) \
             if by is not None else []

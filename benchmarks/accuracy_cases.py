@@ -1,0 +1,69 @@
+"""Targeted cases for bench_accuracy.py (``--cases limits``): holds by tempo, an occluding plate,
+and the dropped head by camera height. Plain, deterministic specs (no nuisance draws) so a
+before/after pair differs only by the code under test.
+
+Each spec has the shape ``build_suite`` returns. ``--cache DIR`` in bench_accuracy.py keeps the
+pose model's landmarks per spec, so re-scoring after a rule change does not rerun MediaPipe.
+"""
+
+from __future__ import annotations
+
+HOLD_TEMPOS = {"slow": (1.0, 1.5), "fast": (0.4, 0.6)}  # (concentric_s, eccentric_s)
+HOLDS_S = (0.0, 0.3, 1.0)
+NECK_DROPS_DEG = (-20.0, -30.0, -40.0)
+NECK_HEIGHTS_M = (0.5, 0.8, 1.0)
+
+
+def _spec(name: str, family: str, view: str, params: dict, fault: str | None, size: tuple[int, int],
+          camera: dict | None = None, options: dict | None = None) -> dict:
+    p = {"reps": 3, "working_side": "left", "seed": 3, "concentric_s": 0.8, "hold_s": 0.8,
+         "eccentric_s": 1.2, "bottom_pause_s": 0.4, "lead_in_s": 0.8, "lead_out_s": 0.8}
+    p.update(params)
+    cam = {"width": size[0], "height": size[1], "view": view, **(camera or {})}
+    return {"name": name, "family": family, "params": p, "camera": cam,
+            "options": {"seed": 3, **(options or {})}, "fps": 30.0, "fault": fault}
+
+
+def hold_cases(size: tuple[int, int]) -> list[dict]:
+    """Holds of 0, 0.3 and 1 s at a slow and a fast tempo, side-on."""
+    out = []
+    for tempo, (conc, ecc) in HOLD_TEMPOS.items():
+        for hold in HOLDS_S:
+            out.append(_spec(f"hold_{tempo}_{hold:.1f}s", "side", "side_left",
+                             {"concentric_s": conc, "hold_s": hold, "eccentric_s": ecc},
+                             "no_top_hold" if hold < 0.3 else None, size))
+    return out
+
+
+def plate_cases(size: tuple[int, int]) -> list[dict]:
+    """A barbell hip thrust with a plate over the hips (two-leg, side-on), and a single-leg set."""
+    return [
+        _spec("plate_hip_thrust_side", "side", "side_left", {"exercise": "hip_thrust", "reps": 5}, None, size,
+              options={"plate": True}),
+        _spec("plate_hip_thrust_raised", "side", "side_right", {"exercise": "hip_thrust", "reps": 4}, None, size,
+              camera={"height_m": 0.8}, options={"plate": True}),
+        _spec("plate_slht_side", "side", "side_left", {"reps": 3}, None, size, options={"plate": True}),
+        _spec("plate_lie_flat", "side", "side_left", {"exercise": "hip_thrust", "setup": "lie_flat", "setup_s": 2.0,
+                                                      "reps": 2}, None, size, options={"plate": True}),
+    ]
+
+
+def neck_cases(size: tuple[int, int]) -> list[dict]:
+    """The head dropped to -20/-30/-40 deg on a narrow box, filmed from 0.5, 0.8 and 1.0 m."""
+    out = []
+    for height in NECK_HEIGHTS_M:
+        for drop in NECK_DROPS_DEG:
+            out.append(_spec(f"neck_{-drop:.0f}_at_{height:.1f}m", "side", "side_left",
+                             {"neck_top_deg": drop, "bench_depth_m": 0.14}, "neck_hyperextension", size,
+                             camera={"height_m": height}))
+    return out
+
+
+CASES = {"holds": hold_cases, "plate": plate_cases, "neck": neck_cases}
+
+
+def limits_suite(size: tuple[int, int], which: str = "holds,plate,neck") -> list[dict]:
+    specs: list[dict] = []
+    for key in which.split(","):
+        specs += CASES[key.strip()](size)
+    return specs
