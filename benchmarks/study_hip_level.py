@@ -15,6 +15,7 @@ would flag ``|feature| > threshold``. Prints, per view and feature, the level se
 dropped sets' values and the best threshold's precision and recall for drops of 8° or more.
 
     .venv/bin/python benchmarks/study_hip_level.py [--fps 10] [--size 480x360] [--json out.json]
+    .venv/bin/python benchmarks/study_hip_level.py --cost --size 1280x720   # the mask's price per frame
 
 Not a test: a measurement. Nothing is written but the optional JSON.
 """
@@ -157,14 +158,41 @@ def best_threshold(level: list[float], dropped: list[float]) -> tuple[float, flo
     return best[:3]
 
 
+def mask_cost(size: tuple[int, int], frames: int = 60) -> None:
+    """The mask's price: the same frames through two estimators, with and without, interleaved."""
+    from formcheck.adapters.pose import PoseEstimator
+    from formcheck.synth.camera import Camera
+    from formcheck.synth.motion import MotionParams, simulate
+    from formcheck.synth.render import Renderer, RenderOptions
+
+    motion = simulate(MotionParams(reps=2), fps=15)
+    rnd = Renderer(motion, Camera(width=size[0], height=size[1], **VIEWS["feet_2.0m"]), RenderOptions(seed=1))
+    clips = [rnd.frame(i) for i in range(min(frames, len(motion)))]
+    spent = {False: 0.0, True: 0.0}
+    with PoseEstimator() as plain, PoseEstimator(segmentation=True) as masked:
+        for i, frame in enumerate(clips):
+            for with_mask, est in ((i % 2 == 0, masked if i % 2 == 0 else plain),
+                                   (i % 2 != 0, masked if i % 2 != 0 else plain)):
+                t = time.perf_counter()
+                est.detect(frame, float(motion.t_s[i]) * 1000.0)
+                spent[with_mask] += time.perf_counter() - t
+    n = len(clips)
+    print(f"pose model per frame at {size[0]}x{size[1]}: {1000 * spent[False] / n:.1f} ms without the mask, "
+          f"{1000 * spent[True] / n:.1f} ms with it (x{spent[True] / spent[False]:.2f})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fps", type=float, default=10.0)
     ap.add_argument("--size", default="480x360")
     ap.add_argument("--views", default=",".join(VIEWS))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--cost", action="store_true", help="only time the mask (side by side) and stop")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
+    if args.cost:
+        mask_cost(size)
+        return 0
     views = args.views.split(",")
     results = []
     t0 = time.perf_counter()
