@@ -84,12 +84,14 @@ class RepSignal:
     pause_speed_frac: float  # paused = slower than this fraction of the rep's fastest speed ...
     pause_speed_floor: float  # ... or than this (signal unit per second), whichever is larger
     pause_window_s: float  # speed = slope of a line fitted over this long
+    hold_is_pause: bool = False  # hold = the longest pause in the top window, else the window itself
 
     @classmethod
     def hip(cls, profile: Profile) -> "RepSignal":
         rule = profile.fault(FaultCode.NO_TOP_HOLD)
         return cls("hip_deg", rule.band_deg, profile.reps.tempo_top_band_deg,
-                   profile.reps.tempo_bottom_band_frac, rule.pause_speed_frac, rule.pause_speed_floor_deg_s, rule.pause_window_s)
+                   profile.reps.tempo_bottom_band_frac, rule.pause_speed_frac, rule.pause_speed_floor_deg_s,
+                   rule.pause_window_s, rule.hold_measure == "pause")
 
 
 def _speed(t_s: np.ndarray, x: np.ndarray, half_window_s: float) -> np.ndarray:
@@ -132,8 +134,8 @@ def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile,
                signal: RepSignal | None = None) -> RepTiming:
     """Concentric, hold and eccentric from the rep signal's trace (``hip``) of one rep window.
 
-    The top window is the time within the no_top_hold band of the peak; the hold is the longest
-    pause inside it (see ``pause_s``), so a fast bounce and a smooth slow turn both read short. The concentric and eccentric
+    The top window is the time within the no_top_hold band of the peak; the hold is that window
+    (``hold_measure = "band"``) or the longest pause inside it (``"pause"``, see ``pause_s``). The concentric and eccentric
     run between the tempo bands, tight ones (``reps.tempo_*``) so that a smooth movement's slow
     start and finish count: from the last frame near the bottom to the first near the peak, and
     from the last near the peak to the first back near the bottom.
@@ -145,8 +147,11 @@ def rep_timing(w: RepWindow, t_s: np.ndarray, hip: np.ndarray, profile: Profile,
     finite = np.isfinite(seg)
     lo, hi = _contiguous_around(finite & (seg >= w.peak_hip_deg - band), p - s)
     top_start, top_end = s + lo, s + hi
-    slow = pause_speed(t_s[s:e + 1], seg, sig)
-    hold_s = pause_s(t_s[top_start:top_end + 1], hip[top_start:top_end + 1], slow, sig.pause_window_s / 2)
+    if sig.hold_is_pause:
+        slow = pause_speed(t_s[s:e + 1], seg, sig)
+        hold_s = pause_s(t_s[top_start:top_end + 1], hip[top_start:top_end + 1], slow, sig.pause_window_s / 2)
+    else:
+        hold_s = float(t_s[top_end] - t_s[top_start])
     near_peak = np.flatnonzero(finite & (seg >= w.peak_hip_deg - tempo_top))
     up_end, down_start = s + int(near_peak[0]), s + int(near_peak[-1])
 

@@ -172,6 +172,7 @@ class ElbowRule(FaultRule):
 @dataclass(frozen=True, kw_only=True)
 class HoldRule(FaultRule):
     band_deg: float = num("deg", 0.0, 90.0)
+    hold_measure: str = choice("band", "pause")
     min_hold_s: float = num("s", 0.0, 60.0)
     pause_speed_frac: float = num("fraction", 0.0, 1.0)
     pause_speed_floor_deg_s: float = num("deg/s", 0.0, 1000.0)

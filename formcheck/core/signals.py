@@ -59,7 +59,8 @@ def rep_signal(profile: Profile, view: str) -> RepSignal:
         lf = profile.lift
         hold = profile.fault(FaultCode.NO_TOP_HOLD)
         return RepSignal("hip_lift_sw", lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac,
-                         hold.pause_speed_frac, lf.pause_speed_floor_sw_s, hold.pause_window_s)
+                         hold.pause_speed_frac, lf.pause_speed_floor_sw_s, hold.pause_window_s,
+                         hold.hold_measure == "pause")
     return RepSignal.hip(profile)
 
 
