@@ -13,7 +13,13 @@ Matched reps (by default the k-th with the k-th of the same side; a pick pairs o
 reps around it follow in order) give pairs of anchors; between them the map is linear, so a
 slower rep stretches to match. Left leg against right leg within one set is the same map, with
 the left reps as A and the right reps as B. Pure numpy, on any objects shaped like
-``core.report.Rep``; nothing here is a threshold.
+``core.report.Rep``; the fit's level range and bands come from the profile (:class:`RepCurve`).
+
+With the set's rep signal (:class:`RepCurve`), the anchors are not the report's frame-by-frame
+band crossings but where a minimum-jerk movement fitted to the steep middle of each rise and
+descent enters those bands: through the pose model the top creeps by a degree or two and lags a
+frame or two, so the first frame within 2 degrees of the maximum lands up to 3 frames late on a
+quick rep and the map stretched that by the slow rep's pace; the steep middle barely moves.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["PHASES", "RepLike", "TimeMap", "build_time_map", "normalised_curve", "pair_reps", "rep_anchors"]
+__all__ = ["PHASES", "RepCurve", "RepLike", "TimeMap", "build_time_map", "fitted_anchors", "normalised_curve",
+           "pair_reps", "rep_anchors"]
 
 PHASES = ("bottom", "lockout", "hold_end", "descent_end")
 
@@ -39,6 +46,23 @@ class RepLike(Protocol):
     eccentric_s: float
     start_frame: int
     end_frame: int
+    top_frame: int
+
+
+@dataclass(frozen=True)
+class RepCurve:
+    """A set's rep signal per frame (``values`` at ``t_s``) with the profile's settings for it.
+
+    ``top_band`` (signal unit) and ``bottom_frac`` are the report's tempo bands; the fit uses
+    the frames between ``fit_low`` and ``fit_high`` of each movement's range.
+    """
+
+    t_s: np.ndarray
+    values: np.ndarray
+    top_band: float
+    bottom_frac: float
+    fit_low: float
+    fit_high: float
 
 
 def rep_anchors(rep: RepLike) -> tuple[float, float, float, float]:
@@ -50,10 +74,70 @@ def rep_anchors(rep: RepLike) -> tuple[float, float, float, float]:
     start, end = float(rep.start_s), float(rep.end_s)
     lock = start + float(rep.concentric_s)
     hold_end = end - float(rep.eccentric_s)
-    out = [start, lock, hold_end, end]
+    return _in_order([v if start <= v <= end else math.nan for v in (start, lock, hold_end, end)])
+
+
+_U = np.linspace(0.0, 1.0, 2001)
+_MINJERK = _U ** 3 * (10.0 - 15.0 * _U + 6.0 * _U ** 2)  # position of a minimum-jerk move at time u
+
+
+def _minjerk_time(level: np.ndarray | float) -> np.ndarray:
+    """The fraction of a minimum-jerk movement's time at which it has covered ``level`` of it."""
+    return np.interp(level, _MINJERK, _U)
+
+
+def _fit_move(t_s: np.ndarray, covered: np.ndarray, curve: RepCurve):
+    """(time at fraction u of the fitted movement) from the frames' covered fraction, or None.
+
+    A minimum-jerk movement's fraction of time is linear in t: a straight line through the
+    inverted samples of the steep middle gives its start and duration."""
+    ok = np.isfinite(covered) & (covered >= curve.fit_low) & (covered <= curve.fit_high)
+    if ok.sum() < 3:
+        return None
+    rate, offset = np.polyfit(t_s[ok], _minjerk_time(covered[ok]), 1)
+    if not rate > 0:
+        return None
+    return lambda u: float((u - offset) / rate)
+
+
+def fitted_anchors(rep: RepLike, curve: RepCurve) -> tuple[float, float, float, float]:
+    """The rep's four phase times from minimum-jerk fits of its rise and descent on ``curve``.
+
+    The range runs from the lowest value before (after) the peak to the median of the rep's top
+    (between the report's lockout and descent start: a creeping top reads high at its maximum).
+    An anchor whose movement cannot be fitted keeps the report's (:func:`rep_anchors`).
+    """
+    out = list(rep_anchors(rep))
+    lock, hold_end = out[1], out[2]
+    t, x = curve.t_s, curve.values
+    s, p, e = int(rep.start_frame), int(rep.top_frame), int(rep.end_frame)
+    top = (t >= lock) & (t <= hold_end) & np.isfinite(x)
+    if not (math.isfinite(lock) and math.isfinite(hold_end) and top.any()):
+        return out[0], out[1], out[2], out[3]
+    plateau = float(np.median(x[top]))
+    for lo, hi, rising, at in ((s, p, True, (0, 1)), (p, e, False, (2, 3))):
+        part = x[lo:hi + 1]
+        if not np.isfinite(part).any():
+            continue
+        span = plateau - float(np.nanmin(part))
+        if not span > curve.top_band:
+            continue
+        covered = (part - (plateau - span)) / span if rising else (plateau - part) / span
+        move = _fit_move(t[lo:hi + 1], covered, curve)
+        if move is None:
+            continue
+        near_top = _minjerk_time(1.0 - curve.top_band / span)
+        near_bottom = _minjerk_time(curve.bottom_frac)
+        times = (move(near_bottom), move(near_top)) if rising else (move(1.0 - near_top), move(1.0 - near_bottom))
+        out[at[0]], out[at[1]] = times
+    return _in_order(out)
+
+
+def _in_order(out: list[float]) -> tuple[float, float, float, float]:
+    """NaN for any anchor before the one it follows (a fit of a short hold that crossed)."""
     last = -math.inf
     for k, v in enumerate(out):
-        if not math.isfinite(v) or v < last or v < start or v > end:
+        if not math.isfinite(v) or v < last:
             out[k] = math.nan
         else:
             last = v
@@ -140,18 +224,25 @@ def _through(t: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 
 
 def build_time_map(reps_a: Sequence[RepLike], reps_b: Sequence[RepLike],
-                   pairs: Sequence[tuple[int, int]]) -> TimeMap:
+                   pairs: Sequence[tuple[int, int]], curve_a: RepCurve | None = None,
+                   curve_b: RepCurve | None = None) -> TimeMap:
     """The map through every anchor both reps of a pair know, in order.
 
+    With both sets' curves the anchors are fitted (:func:`fitted_anchors`), else the report's.
     An anchor that would make either clock run backwards (a pick that crosses an earlier pair)
     is left out, so the map is always increasing and invertible. No pairs: the identity.
     """
+    both = curve_a is not None and curve_b is not None
+
+    def anchors(rep: RepLike, curve: RepCurve | None) -> tuple[float, float, float, float]:
+        return fitted_anchors(rep, curve) if curve is not None and both else rep_anchors(rep)
+
     a = {r.index: r for r in reps_a}
     b = {r.index: r for r in reps_b}
     xs: list[float] = []
     ys: list[float] = []
     for ia, ib in sorted(pairs, key=lambda p: a[p[0]].start_s):
-        for ta, tb in zip(rep_anchors(a[ia]), rep_anchors(b[ib])):
+        for ta, tb in zip(anchors(a[ia], curve_a), anchors(b[ib], curve_b)):
             if not (math.isfinite(ta) and math.isfinite(tb)):
                 continue
             if xs and (ta <= xs[-1] or tb <= ys[-1]):

@@ -97,6 +97,8 @@ class Reps(_Section):
     bottom_band_frac: float = num("fraction", 0.0, 1.0)
     tempo_top_band_deg: float = num("deg", 0.0, 90.0)
     tempo_bottom_band_frac: float = num("fraction", 0.0, 1.0)
+    align_fit_low_frac: float = num("fraction", 0.0, 1.0)
+    align_fit_high_frac: float = num("fraction", 0.0, 1.0)
     reset_gap_s: float = num("s", 0.0, 60.0)
     setup_min_torso_turn_deg: float = num("deg", 0.0, 180.0)
     live_cue_s: float = num("s", 0.0, 60.0)

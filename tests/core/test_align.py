@@ -95,3 +95,54 @@ def test_normalised_curve_spans_the_rep_whatever_its_length():
     assert cq[50] == pytest.approx(180.0, abs=0.5) and cq[0] == pytest.approx(100.0, abs=0.5)
     hip[:] = np.nan
     assert np.isnan(normalised_curve(t, hip, quick)).all()
+
+
+def _minjerk_rep(t: np.ndarray, start: float, up: float, hold: float, down: float, creep_deg: float) -> np.ndarray:
+    """Hip degrees of one rep 100 -> 180 -> 100 (minimum-jerk moves), the top creeping up ``creep_deg``
+    over the hold as the pose model's reading does."""
+    def move(u):
+        u = np.clip(u, 0.0, 1.0)
+        return u ** 3 * (10 - 15 * u + 6 * u ** 2)
+    top0, top1 = start + up, start + up + hold
+    rise = move((t - start) / up) - move((t - top1) / down)
+    creep = creep_deg * np.clip((t - top0) / hold, 0.0, 1.0) * (t <= top1) + creep_deg * move((top1 - t + down) / down) * (t > top1)
+    return 100.0 + 80.0 * rise + creep
+
+
+def test_fitted_lockout_is_where_the_rise_enters_the_band_despite_a_creeping_top():
+    from formcheck.core.align import RepCurve, fitted_anchors
+
+    fps = 30.0
+    t = np.arange(0, 6.0, 1 / fps)
+    start, up, hold, down = 1.0, 1.8, 1.6, 2.2
+    hip = _minjerk_rep(t, start, up, hold, down, creep_deg=2.0)
+    # the report's way: the first frame within 2 deg of the maximum (the creep makes it late)
+    peak = hip.max()
+    lock_report = t[np.flatnonzero(hip >= peak - 2.0)[0]]
+    last_top = t[np.flatnonzero(hip >= peak - 2.0)[-1]]
+    r = Rep(**{**rep(1, start, lock_report - start, last_top - lock_report, start + up + hold + down - last_top).__dict__,
+               "top_frame": int(np.argmax(hip))})
+    true_band = start + up * float(np.interp(1 - 2.0 / 80.0, *_minjerk_table()))
+    curve = RepCurve(t, hip, top_band=2.0, bottom_frac=0.05, fit_low=0.25, fit_high=0.9)
+    anchors = fitted_anchors(r, curve)
+    assert abs(lock_report - true_band) * fps > 3.0  # what the fit mends
+    assert abs(anchors[1] - true_band) * fps < 1.0
+    assert anchors[0] < anchors[1] < anchors[2] < anchors[3]
+    assert abs(anchors[0] - (start + up * float(np.interp(0.05, *_minjerk_table())))) * fps < 1.0
+
+
+def _minjerk_table():
+    u = np.linspace(0, 1, 1001)
+    return u ** 3 * (10 - 15 * u + 6 * u ** 2), u
+
+
+def test_without_a_fittable_movement_the_reports_anchors_stay():
+    from formcheck.core.align import RepCurve, fitted_anchors
+
+    r = rep(1, 2.0, 1.0, 0.5, 1.5)
+    t = np.arange(0, 6.0, 1 / 30)
+    curve = RepCurve(t, np.full(t.size, np.nan), top_band=2.0, bottom_frac=0.05, fit_low=0.25, fit_high=0.9)
+    assert fitted_anchors(r, curve) == rep_anchors(r)
+    pairs = [(1, 1)]
+    plain = build_time_map([r], [r], pairs)
+    assert np.allclose(build_time_map([r], [r], pairs, curve, curve).a_s, plain.a_s)

@@ -19,14 +19,16 @@ from urllib.parse import quote
 import numpy as np
 
 from formcheck import __version__
-from formcheck.core.align import build_time_map, pair_reps
+from formcheck.core.align import RepCurve, build_time_map, pair_reps
 from formcheck.core.errors import InputError
 from formcheck.core.report import Rep, SetReport
+from formcheck.core.signals import rep_signal
 from formcheck.core.vocab import VIEW_WORDS
 from formcheck.outputs.html.compare_chart import build_overlay
 from formcheck.outputs.html.page import _env, _json_for_script, _measure, page_assets, write_text_atomic
 
-__all__ = ["CompareSide", "Keymark", "compare_assets", "render_compare_html", "write_compare_html", "video_time_of"]
+__all__ = ["CompareSide", "Keymark", "compare_assets", "render_compare_html", "rep_curve", "write_compare_html",
+           "video_time_of"]
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,26 @@ def video_time_of(report: SetReport, name: str = ""):
     return fps, clock
 
 
+def rep_curve(report: SetReport) -> RepCurve | None:
+    """The set's rep signal from its per-frame table, with the profile's tempo bands and fit range
+    (None without the profile or the column: the map then runs through the report's anchors)."""
+    profile = report.exercise_profile
+    if profile is None:
+        return None
+    sig = rep_signal(profile, report.view)
+    table = report.frames_table or {}
+    if sig.name not in table or "t_s" not in table:
+        return None
+    reps = profile.reps
+    return RepCurve(np.asarray(table["t_s"], dtype=float), np.asarray(table[sig.name], dtype=float),
+                    sig.tempo_top_band, sig.tempo_bottom_frac, reps.align_fit_low_frac, reps.align_fit_high_frac)
+
+
 def _maps(a: CompareSide, b: CompareSide, same_side: bool, clock_a, clock_b) -> tuple[list, dict[str, int]]:
     """Knots on the two videos' clocks for every pick (i, j) a user can make: the distinct maps
     and, per pick "i:j", which one (picks that shift the pairing alike share a map)."""
     ra, rb = a.rep_list(), b.rep_list()
+    curve_a, curve_b = rep_curve(a.report), rep_curve(b.report)
     maps: list[list[list[float]]] = []
     seen: dict[tuple, int] = {}
     of: dict[str, int] = {}
@@ -84,7 +102,7 @@ def _maps(a: CompareSide, b: CompareSide, same_side: bool, clock_a, clock_b) -> 
         for j in (r.index for r in rb):
             pairs = tuple(pair_reps(ra, rb, (i, j), same_side=same_side))
             if pairs not in seen:
-                m = build_time_map(ra, rb, pairs)
+                m = build_time_map(ra, rb, pairs, curve_a, curve_b)
                 seen[pairs] = len(maps)
                 maps.append([[round(float(x), 4), round(float(y), 4)] for x, y in zip(clock_a(m.a_s), clock_b(m.b_s))])
             of[f"{i}:{j}"] = seen[pairs]
