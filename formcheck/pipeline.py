@@ -21,6 +21,7 @@ from formcheck.outputs.places import not_a_file
 VIDEO_EXTS = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 LANDMARK_EXTS = (".npz",)
 CACHE_SUFFIX = ".landmarks.npz"
+POSE_PASS = "seams-1"  # in the cache key: landmarks cached by an older pose pass are made again
 
 
 @dataclass
@@ -64,7 +65,7 @@ def output_files(out_dir: Path, stem: str) -> list[Path]:
 
 def _file_key(path: Path, model: Path | None) -> str:
     st = path.stat()
-    h = hashlib.sha256(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{model or 'bundled'}".encode())
+    h = hashlib.sha256(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{model or 'bundled'}|{POSE_PASS}".encode())
     return h.hexdigest()[:16]
 
 
@@ -92,11 +93,12 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
                         progress: bool | ProgressFn, jobs: int | None = None) -> LandmarkSeries:
     """Run the pose model over a video, or load the cached landmarks of an unchanged video.
 
-    ``jobs`` processes share the clip (default: the cores available); a clip too short to gain
-    from it runs in this process (see ``pose_pool.MIN_CHUNK_FRAMES``). High frame rate clips
-    are sampled at about 30 fps, with their own timestamps (see ``video.model_step``).
+    ``jobs`` processes share the clip (default: the cores available); the landmarks are the same
+    for any ``jobs`` (the landmarker restarts at seams fixed by the clip, see ``pose_pool``), and
+    a clip without a seam (under 12 s) runs in this process. High frame rate clips are sampled
+    at about 30 fps, with their own timestamps (see ``video.model_step``).
     """
-    from formcheck.adapters.pose_pool import available_cores, extract_parallel, plan_chunks
+    from formcheck.adapters.pose_pool import available_cores, plan_chunks
     from formcheck.adapters.video import model_step, open_video
 
     key = _file_key(path, model)
@@ -105,26 +107,25 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
         return cached
     jobs = available_cores() if jobs is None else max(1, int(jobs))
     with open_video(path) as video:
-        video.step = model_step(video.fps)
-        if len(plan_chunks(path, video.frame_count, jobs, video.fps, step=video.step)) > 1:
-            series = _extract_in_pool(path, jobs, model, progress)
-        else:
-            series = _extract_here(video, model, progress)
-            series.meta["model_step"] = video.step
+        chunks = plan_chunks(path, video.frame_count, jobs, video.fps, step=model_step(video.fps))
+    if len(chunks) > 1:
+        series = _extract_in_pool(path, jobs, model, progress)
+    else:
+        series = _extract_here(chunks[0], model, progress)
     return _keep(series, key, cache)
 
 
-def _extract_here(video, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:  # noqa: ANN001
-    from formcheck.adapters.pose import PoseEstimator, extract_landmarks
+def _extract_here(chunk, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:  # noqa: ANN001
+    """The whole clip in this process, through the same seams as a split run."""
+    from formcheck.adapters.pose_pool import run_chunk, stitch
 
-    with PoseEstimator(model_path=model) as estimator:
-        bar = _progress_bar(video.name, video.frame_count) if progress is True else None
-        on_frames = bar.update if bar else (progress if callable(progress) else None)
-        try:
-            return extract_landmarks(video, estimator, progress=on_frames)
-        finally:
-            if bar:
-                bar.close()
+    bar = _progress_bar(chunk.path.name, None) if progress is True else None
+    on_frames = bar.update if bar else (progress if callable(progress) else None)
+    try:
+        return stitch([run_chunk(chunk, model, progress=on_frames)])
+    finally:
+        if bar:
+            bar.close()
 
 
 def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:
