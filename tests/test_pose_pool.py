@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.adapters.pose_pool import SEGMENT_MIN_FRAMES, plan_chunks, seam_frames
+from formcheck.adapters.pose_pool import SEGMENT_MIN_FRAMES, plan_chunks, plan_pool, seam_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -175,3 +175,16 @@ def test_chunks_of_a_sampled_clip_start_on_sampled_frames():
     assert len(chunks) == 2 and all(c.step == 4 for c in chunks)
     assert all(c.start % 4 == 0 and c.warm % 4 == 0 and all(f % 4 == 0 for f in c.seams) for c in chunks)
     assert chunks[1].start - chunks[1].warm == 30 * 4  # one second of model frames
+
+
+def test_a_folder_runs_whole_clips_and_splits_the_last_ones_at_their_seams():
+    clips = [(Path(f"c{i}.mp4"), 900, 30.0) for i in range(3)]  # 30 s each: 4 segments
+    chunks = plan_pool(clips, 2)
+    by_clip = {p: [c for c in chunks if c.path == p] for p, _, _ in clips}
+    assert [len(by_clip[p]) for p, _, _ in clips] == [1, 1, 2]  # 3 % 2: the last one split in two
+    assert [c.path for c in chunks][:2] == [Path("c0.mp4"), Path("c1.mp4")]  # whole clips first
+    for path, n, fps in clips:
+        assert _restarts(by_clip[path]) == seam_frames(n)  # the clip's own seams, split or not
+    assert [len([c for c in plan_pool(clips[:1], 4) if c.path == clips[0][0]])] == [4]
+    short = [(Path("s.mp4"), 200, 30.0)]  # no seam: never split
+    assert len(plan_pool(short, 2)) == 1

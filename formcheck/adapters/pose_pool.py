@@ -299,6 +299,21 @@ class WorkerPool:
                 proc.join()
 
 
+def plan_pool(clips: list[tuple[Path, int | None, float]], jobs: int) -> list[Chunk]:
+    """Chunks for several clips, given as (path, frame count, fps): whole clips first, then the
+    last ``len(clips) % jobs`` clips (all of them when there are fewer clips than jobs) split in
+    ``jobs // tail`` chunks each, so that no core idles at the end. A clip splits only at its own
+    seams (one under 12 s stays whole), so its landmarks are the same whichever way it is run."""
+    from formcheck.adapters.video import model_step
+
+    tail = len(clips) % jobs if len(clips) >= jobs else len(clips)
+    chunks: list[Chunk] = []
+    for i, (path, n_frames, fps) in enumerate(clips):
+        parts = max(1, jobs // tail) if tail and i >= len(clips) - tail else 1
+        chunks.extend(plan_chunks(path, n_frames, parts, fps, step=model_step(fps)))
+    return chunks
+
+
 def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
                      on_done: Callable[[Path, "LandmarkSeries | FormcheckError"], None] | None = None,
                      ) -> dict[Path, LandmarkSeries | FormcheckError]:
@@ -309,22 +324,20 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
     A clip that fails maps to its FormcheckError. ``on_done(path, series_or_error)`` is called as
     each clip completes.
     """
-    from formcheck.adapters.video import model_step, open_video
+    from formcheck.adapters.video import open_video
 
     paths = [Path(p) for p in paths]
-    tail = len(paths) % jobs if len(paths) >= jobs else len(paths)
-    chunks: list[Chunk] = []
+    clips: list[tuple[Path, int | None, float]] = []
     out: dict[Path, LandmarkSeries | FormcheckError] = {}
-    for i, path in enumerate(paths):
-        parts = 1 if i < len(paths) - tail or tail == 0 else max(1, jobs // tail)
+    for path in paths:
         try:
             with open_video(path) as video:
-                chunks.extend(plan_chunks(path, video.frame_count, parts, video.fps,
-                                          step=model_step(video.fps)))
+                clips.append((path, video.frame_count, video.fps))
         except FormcheckError as exc:
             out[path] = exc
             if on_done is not None:
                 on_done(path, exc)
+    chunks = plan_pool(clips, jobs)
     expected = {p: sum(c.path == p for c in chunks) for p in paths}
     parts_done: dict[Path, list[ChunkResult]] = {p: [] for p in paths}
     with WorkerPool(jobs) as pool:
@@ -348,4 +361,4 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
 
 
 __all__ = ["Chunk", "ChunkResult", "WorkerPool", "available_cores", "extract_parallel", "plan_chunks",
-           "run_chunk", "seam_frames", "stitch", "warmup_frames"]
+           "plan_pool", "run_chunk", "seam_frames", "stitch", "warmup_frames"]
