@@ -57,9 +57,11 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def seam_frames(n_frames: int | None, step: int = 1, min_frames: int = SEGMENT_MIN_FRAMES) -> list[int]:
+def seam_frames(n_frames: int | None, step: int = 1, min_frames: int | None = None) -> list[int]:
     """Frame indices where the pose pass restarts its landmarker: a function of the clip only
-    (frame count and model step), never of the number of processes. Unknown length: none."""
+    (frame count and model step), never of the number of processes. Unknown length: none.
+    ``min_frames``: model frames per segment at least (default ``SEGMENT_MIN_FRAMES``)."""
+    min_frames = SEGMENT_MIN_FRAMES if min_frames is None else min_frames
     n_model = -(-n_frames // step) if n_frames else 0
     parts = 1
     while parts * 2 <= MAX_SEGMENTS and n_model >= parts * 2 * max(1, min_frames):
@@ -107,7 +109,7 @@ class ChunkResult:
 
 
 def plan_chunks(path: Path, n_frames: int | None, parts: int, fps: float,
-                min_chunk_frames: int = SEGMENT_MIN_FRAMES, step: int = 1) -> list[Chunk]:
+                min_chunk_frames: int | None = None, step: int = 1) -> list[Chunk]:
     """The clip's segments (see :func:`seam_frames`) grouped into at most ``parts`` chunks of
     about equal model work; every seam restarts the landmarker whichever chunk holds it."""
     seams = seam_frames(n_frames, step, min_chunk_frames)
