@@ -84,21 +84,27 @@ def main() -> int:
     ap.add_argument("--annotate", action="store_true")
     ap.add_argument("--source", type=Path, help="the short clip to loop (default: a real clip or a sample)")
     ap.add_argument("--keep", type=Path, help="make the long clip in this folder and keep it")
+    ap.add_argument("--out", type=Path, help="analyze's --out, kept, with its landmark cache (default: none, --no-cache)")
+    ap.add_argument("extra", nargs="*", help="more analyze options, after --, e.g. -- --no-html")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
         place = args.keep or Path(tmp)
         clip = args.clip or make_clip(place / f"long{args.minutes:g}min1080.mp4", args.minutes, args.source)
-        cmd = [sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(Path(tmp) / "out"),
-               "--no-cache", "-q", "--annotate" if args.annotate else "--no-annotate"]
+        cmd = [sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(args.out or Path(tmp) / "out"),
+               *([] if args.out else ["--no-cache"]), "-q", "--annotate" if args.annotate else "--no-annotate",
+               *args.extra]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         peak_rss = peak_pss = peak_parent = 0
+        peak_at = 0.0
         while proc.poll() is None:
             rss, pss, parent = tree_memory_kb(proc.pid)
+            if rss > peak_rss:
+                peak_at = time.perf_counter() - t0
             peak_rss, peak_pss, peak_parent = max(peak_rss, rss), max(peak_pss, pss), max(peak_parent, parent)
             time.sleep(0.25)
         out, err = proc.communicate()
@@ -106,7 +112,7 @@ def main() -> int:
     print(f"{clip.name}: exit {proc.returncode} in {took:.0f} s; peak resident memory of formcheck and its "
           f"children: {peak_pss / 1024:.0f} MB proportional (Pss: shared pages counted once), "
           f"{peak_rss / 1024:.0f} MB summed RSS (shared libraries counted in each process); "
-          f"{peak_parent / 1024:.0f} MB in the main process")
+          f"{peak_parent / 1024:.0f} MB in the main process; summed RSS peaked {peak_at:.0f} s in")
     if proc.returncode:
         print(err.strip())
     else:

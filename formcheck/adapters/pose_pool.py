@@ -165,8 +165,10 @@ class _Landmarkers:
         """The kept frame ``index``: the landmarker changes at a seam, the next one warms up."""
         if self.seams and index >= self.seams[0]:
             self.seams.pop(0)
+            fresh = self.upcoming or self._new()
+            fresh.take_probe(self.current)  # stateless (IMAGE mode): one per chunk is enough
             self.current.close()
-            self.current, self.upcoming = self.upcoming or self._new(), None
+            self.current, self.upcoming = fresh, None
         if self.seams and index >= self.seams[0] - self.warm_frames:
             self.upcoming = self.upcoming or self._new()
             self.upcoming.detect(bgr, t_s * 1000.0, probe=False)
