@@ -273,9 +273,13 @@ class WorkerPool:
 
     def imap(self, fn: Callable[..., Any], tasks: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
         """``(task, fn(*task))`` as they finish (any order); a FormcheckError is the result of a
-        task that failed (a damaged clip must not stop the others). Anything else raises."""
+        task that failed (a damaged clip must not stop the others). Anything else raises.
+        The tasks are submitted at once: this process may work on something else meanwhile."""
         assert self._executor is not None, "use the pool in a with block"
-        futures = {self._executor.submit(fn, *task): task for task in tasks}
+        return self._results({self._executor.submit(fn, *task): task for task in tasks})
+
+    @staticmethod
+    def _results(futures: dict) -> Iterator[tuple[tuple, Any]]:
         for fut in cf.as_completed(futures):
             try:
                 yield futures[fut], fut.result()
