@@ -93,9 +93,9 @@ def compare_folder(folder: Path, jobs: int, tmp: Path, duration_s: float) -> Non
     rows = [(f"analyze FOLDER --jobs {j}{'' if a else ' --no-annotate'}", cli_seconds(folder, j, a, tmp / f"f{j}{a}"))
             for a in (False, True) for j in (1, jobs)]
     print(f"\nfolder of {len(paths)} clips of {duration_s / len(paths):.0f} s, 1280x720 at 30 fps: {n} frames")
-    print(f"  serial decode + pose model       {n / base_s:6.1f} fps  ({base_s:.2f} s)")
+    print(f"  {'serial decode + pose model':40s}{n / base_s:6.1f} fps  ({base_s:.2f} s)")
     for label, took in rows:
-        print(f"  {label:33s}{n / took:6.1f} fps  ({took:.2f} s, {duration_s / took:.2f}x real time, "
+        print(f"  {label:40s}{n / took:6.1f} fps  ({took:.2f} s, {duration_s / took:.2f}x real time, "
               f"{base_s / took:.2f}x the serial loop)")
     print(f"  --jobs {jobs} / --jobs 1: {rows[0][1] / rows[1][1]:.2f}x without the annotated video, "
           f"{rows[2][1] / rows[3][1]:.2f}x with it")
