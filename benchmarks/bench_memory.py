@@ -1,10 +1,11 @@
 """Benchmark: resident memory of `formcheck analyze` on a long 1080p clip (goal: under 1 GB).
 
-    .venv/bin/python benchmarks/bench_memory.py [--clip LONG.mp4] [--minutes 10] [--jobs N] [--annotate]
+    .venv/bin/python benchmarks/bench_memory.py [--clip LONG.mp4 | --source SHORT.mp4] [--minutes 10] [--jobs N] [--annotate]
 
 Without ``--clip``, a 1920x1080 30 fps clip of ``--minutes`` is made in a temporary folder from
-../shared/clips/bridge_side_2reps.mp4 (or samples/slht_left_good.mp4): 20 s encoded by the ffmpeg
-of imageio-ffmpeg, repeated by stream copy (never committed). `formcheck analyze` runs on it as a separate process; every
+``--source`` (default ../shared/clips/bridge_side_2reps.mp4, else samples/slht_left_good.mp4; a
+clip made by ``formcheck render`` does as well): 20 s encoded by the ffmpeg of imageio-ffmpeg,
+repeated by stream copy (never committed). ``--keep DIR`` makes it there and keeps it. `formcheck analyze` runs on it as a separate process; every
 0.25 s the memory of it and all its children (pose workers, ffmpeg) is read from /proc and summed
 (Pss, which counts a shared library's pages once, and plain RSS, which counts them in every
 process). Printed: the peaks of both sums, the main process's own peak, and the time taken.
@@ -58,12 +59,12 @@ def tree_memory_kb(pid: int) -> tuple[int, int, int]:
     return sum(r for _, r, _ in found), sum(s for _, _, s in found), info.get(pid, (0, 0, 0))[1]
 
 
-def make_clip(out: Path, minutes: float) -> Path:
+def make_clip(out: Path, minutes: float, source: Path | None = None) -> Path:
     """20 s of 1080p30 encoded once (a source looped), then joined end to end by stream copy."""
     import imageio_ffmpeg
 
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
-    src = next(p for p in SOURCES if p.is_file())
+    src = source or next(p for p in SOURCES if p.is_file())
     part = out.with_name("part20s.mp4")
     subprocess.run([ffmpeg, "-nostdin", "-y", "-loglevel", "error", "-stream_loop", "-1", "-i", str(src),
                     "-t", "20", "-an", "-vf", "scale=1920:1080,fps=30", "-c:v", "libx264", "-preset",
@@ -81,18 +82,29 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--annotate", action="store_true")
+    ap.add_argument("--source", type=Path, help="the short clip to loop (default: a real clip or a sample)")
+    ap.add_argument("--keep", type=Path, help="make the long clip in this folder and keep it")
+    ap.add_argument("--out", type=Path, help="analyze's --out, kept, with its landmark cache (default: none, --no-cache)")
+    ap.add_argument("extra", nargs="*", help="more analyze options, after --, e.g. -- --no-html")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        clip = args.clip or make_clip(Path(tmp) / "long1080.mp4", args.minutes)
-        cmd = [sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(Path(tmp) / "out"),
-               "--no-cache", "-q", "--annotate" if args.annotate else "--no-annotate"]
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        place = args.keep or Path(tmp)
+        clip = args.clip or make_clip(place / f"long{args.minutes:g}min1080.mp4", args.minutes, args.source)
+        cmd = [sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(args.out or Path(tmp) / "out"),
+               *([] if args.out else ["--no-cache"]), "-q", "--annotate" if args.annotate else "--no-annotate",
+               *args.extra]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         peak_rss = peak_pss = peak_parent = 0
+        peak_at = 0.0
         while proc.poll() is None:
             rss, pss, parent = tree_memory_kb(proc.pid)
+            if rss > peak_rss:
+                peak_at = time.perf_counter() - t0
             peak_rss, peak_pss, peak_parent = max(peak_rss, rss), max(peak_pss, pss), max(peak_parent, parent)
             time.sleep(0.25)
         out, err = proc.communicate()
@@ -100,7 +112,7 @@ def main() -> int:
     print(f"{clip.name}: exit {proc.returncode} in {took:.0f} s; peak resident memory of formcheck and its "
           f"children: {peak_pss / 1024:.0f} MB proportional (Pss: shared pages counted once), "
           f"{peak_rss / 1024:.0f} MB summed RSS (shared libraries counted in each process); "
-          f"{peak_parent / 1024:.0f} MB in the main process")
+          f"{peak_parent / 1024:.0f} MB in the main process; summed RSS peaked {peak_at:.0f} s in")
     if proc.returncode:
         print(err.strip())
     else:

@@ -7,10 +7,11 @@ clip of ``--seconds`` (looped; ffmpeg of imageio-ffmpeg, in a temporary folder).
 side by side on the same clip: frames per second of (a) the serial decode + pose model loop in
 this process, (b) ``analyze --no-annotate`` (``analyze_path``, no cache, ``--jobs``), (c)
 ``analyze`` with the annotated video, their ratios against the goals (b/a >= 1.7, b at >= 2x
-real time, c adding < 15 % over b); then the same for a folder of 8 clips of 4 s (serial loop
-over the 8, against ``analyze_paths`` with ``--jobs``). ``--crossover`` also times one clip
-serial (``--jobs 1``) against split, for clip lengths of 2 to 12 s. The load average is printed:
-the machine may be shared, so the ratios measured side by side are what count.
+real time, c adding < 15 % over b); then a folder of 8 clips of 4 s: the serial loop over the
+8, and the ``formcheck analyze FOLDER`` command (a process, as a user runs it) with ``--jobs 1``
+and with ``--jobs``, with and without the annotated video. ``--crossover`` also times one clip
+in one process (``--jobs 1``) against split, for clip lengths of 2 to 12 s. The load average is
+printed: the machine may be shared, so the ratios measured side by side are what count.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +29,7 @@ from formcheck.adapters.pose import PoseEstimator
 from formcheck.adapters.pose_pool import available_cores
 from formcheck.adapters.stdio import route_native_stderr
 from formcheck.adapters.video import open_video
-from formcheck.pipeline import analyze_path, analyze_paths
+from formcheck.pipeline import analyze_path
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "bridge_side_2reps.mp4"
 
@@ -55,22 +57,16 @@ def serial_loop(paths: list[Path]) -> tuple[int, float]:
     return n, time.perf_counter() - t0
 
 
-def timed_analyze(paths: list[Path], jobs: int, annotate: bool, out: Path) -> float:
+def timed_analyze(path: Path, jobs: int, annotate: bool, out: Path) -> float:
     t0 = time.perf_counter()
-    if len(paths) == 1:
-        analyze_path(paths[0], out_dir=out, annotate=annotate, use_cache=False, jobs=jobs)
-    else:
-        failed = []
-        analyze_paths(paths, lambda p, r: failed.append(r) if isinstance(r, Exception) else None,
-                      jobs=jobs, out_dir=out, annotate=annotate, use_cache=False)
-        assert not failed, failed
+    analyze_path(path, out_dir=out, annotate=annotate, use_cache=False, jobs=jobs)
     return time.perf_counter() - t0
 
 
 def compare(label: str, paths: list[Path], jobs: int, tmp: Path, duration_s: float) -> None:
     n, base_s = serial_loop(paths)
-    plain_s = timed_analyze(paths, jobs, False, tmp / "plain")
-    full_s = timed_analyze(paths, jobs, True, tmp / "full")
+    plain_s = timed_analyze(paths[0], jobs, False, tmp / "plain")
+    full_s = timed_analyze(paths[0], jobs, True, tmp / "full")
     print(f"\n{label}: {n} frames, {duration_s:.1f} s of video, --jobs {jobs}")
     print(f"  (a) serial decode + pose model  {n / base_s:6.1f} fps  ({base_s:.2f} s, {duration_s / base_s:.2f}x real time)")
     print(f"  (b) analyze --no-annotate       {n / plain_s:6.1f} fps  ({plain_s:.2f} s, {duration_s / plain_s:.2f}x real time)")
@@ -79,18 +75,44 @@ def compare(label: str, paths: list[Path], jobs: int, tmp: Path, duration_s: flo
           f"annotated video adds {100 * (full_s / plain_s - 1):+.0f} % over b (goal < 15 %)")
 
 
+def cli_seconds(folder: Path, jobs: int, annotate: bool, out: Path) -> float:
+    """Wall time of ``formcheck analyze FOLDER --jobs N`` (a fresh process, no cache)."""
+    cmd = [sys.executable, "-m", "formcheck.cli", "analyze", str(folder), "--out", str(out), "--jobs", str(jobs),
+           "--no-cache", "-q", "--annotate" if annotate else "--no-annotate"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    took = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
+    return took
+
+
+def compare_folder(folder: Path, jobs: int, tmp: Path, duration_s: float) -> None:
+    paths = sorted(folder.glob("*.mp4"))
+    n, base_s = serial_loop(paths)
+    rows = [(f"analyze FOLDER --jobs {j}{'' if a else ' --no-annotate'}", cli_seconds(folder, j, a, tmp / f"f{j}{a}"))
+            for a in (False, True) for j in (1, jobs)]
+    print(f"\nfolder of {len(paths)} clips of {duration_s / len(paths):.0f} s, 1280x720 at 30 fps: {n} frames")
+    print(f"  {'serial decode + pose model':40s}{n / base_s:6.1f} fps  ({base_s:.2f} s)")
+    for label, took in rows:
+        print(f"  {label:40s}{n / took:6.1f} fps  ({took:.2f} s, {duration_s / took:.2f}x real time, "
+              f"{base_s / took:.2f}x the serial loop)")
+    print(f"  --jobs {jobs} / --jobs 1: {rows[0][1] / rows[1][1]:.2f}x without the annotated video, "
+          f"{rows[2][1] / rows[3][1]:.2f}x with it")
+
+
 def crossover(src: Path, jobs: int, tmp: Path) -> None:
     print(f"\ncrossover: one 720p30 clip, serial (--jobs 1) against split (--jobs {jobs}), --no-annotate")
     for seconds in (2, 4, 8, 12):
         clip = make_clip(src, tmp / f"cross_{seconds}.mp4", seconds)
         from formcheck.adapters import pose_pool
 
-        keep, pose_pool.MIN_CHUNK_FRAMES = pose_pool.MIN_CHUNK_FRAMES, 0
+        keep, pose_pool.SEGMENT_MIN_FRAMES = pose_pool.SEGMENT_MIN_FRAMES, 30
         try:
-            one = timed_analyze([clip], 1, False, tmp / "x1")
-            split = timed_analyze([clip], jobs, False, tmp / "x2")
+            one = timed_analyze(clip, 1, False, tmp / "x1")
+            split = timed_analyze(clip, jobs, False, tmp / "x2")
         finally:
-            pose_pool.MIN_CHUNK_FRAMES = keep
+            pose_pool.SEGMENT_MIN_FRAMES = keep
         print(f"  {seconds:3d} s ({30 * seconds} frames): serial {one:6.2f} s, split {split:6.2f} s, "
               f"split/serial {split / one:.2f}")
 
@@ -115,11 +137,11 @@ def main() -> None:
             print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             return
         short = make_clip(args.video, tmp / "short.mp4", 4.0)
-        folder = []
+        folder = tmp / "folder"
+        folder.mkdir()
         for i in range(8):
-            folder.append(tmp / f"clip{i}.mp4")
-            shutil.copy(short, folder[-1])
-        compare("folder of 8 clips of 4 s, 1280x720 at 30 fps", folder, args.jobs, tmp, 32.0)
+            shutil.copy(short, folder / f"clip{i}.mp4")
+        compare_folder(folder, args.jobs, tmp, 32.0)
         if args.crossover:
             crossover(args.video, args.jobs, tmp)
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

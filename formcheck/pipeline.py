@@ -21,6 +21,7 @@ from formcheck.outputs.places import not_a_file
 VIDEO_EXTS = (".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v")
 LANDMARK_EXTS = (".npz",)
 CACHE_SUFFIX = ".landmarks.npz"
+POSE_PASS = "seams-1"  # in the cache key: landmarks cached by an older pose pass are made again
 
 
 @dataclass
@@ -64,7 +65,7 @@ def output_files(out_dir: Path, stem: str) -> list[Path]:
 
 def _file_key(path: Path, model: Path | None) -> str:
     st = path.stat()
-    h = hashlib.sha256(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{model or 'bundled'}".encode())
+    h = hashlib.sha256(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{model or 'bundled'}|{POSE_PASS}".encode())
     return h.hexdigest()[:16]
 
 
@@ -92,11 +93,12 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
                         progress: bool | ProgressFn, jobs: int | None = None) -> LandmarkSeries:
     """Run the pose model over a video, or load the cached landmarks of an unchanged video.
 
-    ``jobs`` processes share the clip (default: the cores available); a clip too short to gain
-    from it runs in this process (see ``pose_pool.MIN_CHUNK_FRAMES``). High frame rate clips
-    are sampled at about 30 fps, with their own timestamps (see ``video.model_step``).
+    ``jobs`` processes share the clip (default: the cores available); the landmarks are the same
+    for any ``jobs`` (the landmarker restarts at seams fixed by the clip, see ``pose_pool``), and
+    a clip without a seam (under 12 s) runs in this process. High frame rate clips are sampled
+    at about 30 fps, with their own timestamps (see ``video.model_step``).
     """
-    from formcheck.adapters.pose_pool import available_cores, extract_parallel, plan_chunks
+    from formcheck.adapters.pose_pool import available_cores, plan_chunks
     from formcheck.adapters.video import model_step, open_video
 
     key = _file_key(path, model)
@@ -105,33 +107,32 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
         return cached
     jobs = available_cores() if jobs is None else max(1, int(jobs))
     with open_video(path) as video:
-        video.step = model_step(video.fps)
-        if len(plan_chunks(path, video.frame_count, jobs, video.fps, step=video.step)) > 1:
-            series = _extract_in_pool(path, jobs, model, progress)
-        else:
-            series = _extract_here(video, model, progress)
-            series.meta["model_step"] = video.step
+        chunks = plan_chunks(path, video.frame_count, jobs, video.fps, step=model_step(video.fps))
+    if len(chunks) > 1:
+        series = _extract_in_pool(path, jobs, model, progress)
+    else:
+        series = _extract_here(chunks[0], model, progress)
     return _keep(series, key, cache)
 
 
-def _extract_here(video, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:  # noqa: ANN001
-    from formcheck.adapters.pose import PoseEstimator, extract_landmarks
+def _extract_here(chunk, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:  # noqa: ANN001
+    """The whole clip in this process, through the same seams as a split run."""
+    from formcheck.adapters.pose_pool import run_chunk, stitch
 
-    with PoseEstimator(model_path=model) as estimator:
-        bar = _progress_bar(video.name, video.frame_count) if progress is True else None
-        on_frames = bar.update if bar else (progress if callable(progress) else None)
-        try:
-            return extract_landmarks(video, estimator, progress=on_frames)
-        finally:
-            if bar:
-                bar.close()
+    bar = progress_bar(chunk.path.name, None) if progress is True else None
+    on_frames = bar.update if bar else (progress if callable(progress) else None)
+    try:
+        return stitch([run_chunk(chunk, model, progress=on_frames)])
+    finally:
+        if bar:
+            bar.close()
 
 
 def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:
     """The clip in chunks; a progress function hears of the frames once, when all are in."""
     from formcheck.adapters.pose_pool import extract_parallel
 
-    bar = _progress_bar(f"{path.name} ({jobs} processes)", None) if progress is True else None
+    bar = progress_bar(f"{path.name} ({jobs} processes)", None) if progress is True else None
     try:
         result = extract_parallel([path], jobs, model=model)[path]
     finally:
@@ -144,7 +145,7 @@ def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool |
     return result
 
 
-class _progress_bar:
+class progress_bar:
     """A small stderr progress bar (rich), closed explicitly."""
 
     def __init__(self, name: str, total: int | None) -> None:
@@ -194,59 +195,67 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
 
 def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
                   *, jobs: int | None = None, model: Path | None = None, use_cache: bool = True,
-                  **options: Any) -> None:
+                  stems: dict[Path, str] | None = None, **options: Any) -> None:
     """Analyse several inputs, ``jobs`` pose processes at a time (default: the cores available).
 
     Whole clips go to the workers (the last ones are split, see ``pose_pool.extract_parallel``);
     each clip's report and outputs are made here as soon as its landmarks are in, while the
     workers go on with the others. ``on_result(path, result_or_error)`` is called once per input,
-    in the order they complete. ``options``: the keywords of ``analyze_path``.
+    in the order they complete; a file that cannot be read or written is that input's error,
+    never the end of the others. ``stems``: output names (default :func:`output_stem`).
+    ``options``: the keywords of ``analyze_path`` (``out_dir`` required). A bad profile raises
+    before any work.
     """
     from formcheck.adapters.pose_pool import available_cores, extract_parallel
+    from formcheck.outputs.places import os_error_of
 
     jobs = available_cores() if jobs is None else max(1, int(jobs))
     paths = [Path(p) for p in paths]
-    if len(paths) == 1:  # one clip: split in time (or kept serial when short)
-        try:
-            one: AnalysisResult | FormcheckError = analyze_path(
-                paths[0], model=model, use_cache=use_cache, jobs=jobs, **options)
-        except FormcheckError as exc:
-            one = exc
-        on_result(paths[0], one)
-        return
+    names = {p: (stems or {}).get(p) or output_stem(p) for p in paths}
+    out_dir = Path(options.pop("out_dir"))
 
-    def finish(path: Path, series: "LandmarkSeries | FormcheckError") -> None:
+    def deliver(path: Path, work: Callable[[], AnalysisResult]) -> None:
         try:
-            if isinstance(series, FormcheckError):
-                raise series
-            if path in keys:
-                series = _keep(series, keys[path], caches[path])
-            result: AnalysisResult | FormcheckError = _report_and_outputs(
-                path, series, out_dir=Path(options["out_dir"]),
-                **{k: v for k, v in options.items() if k != "out_dir"})
+            result: AnalysisResult | FormcheckError = work()
         except FormcheckError as exc:
             result = exc
+        except OSError as exc:
+            result = os_error_of(exc, path, out_dir)
         on_result(path, result)
 
+    def whole(path: Path, path_jobs: int) -> None:
+        deliver(path, lambda: analyze_path(path, model=model, use_cache=use_cache, jobs=path_jobs,
+                                           out_dir=out_dir, stem=names[path], **options))
+
+    if len(paths) == 1 or jobs == 1:  # one clip: split in time (or kept whole when short)
+        for path in paths:
+            whole(path, jobs)
+        return
+    options.pop("progress", None)  # the pool's clips report as they complete
+    profile = initial_profile(options.get("exercise", "auto"), options.get("profile_path"))
     keys: dict[Path, str] = {}
     caches: dict[Path, Path | None] = {}
     to_extract: list[Path] = []
+
+    def finish(path: Path, series: "LandmarkSeries | FormcheckError") -> None:
+        def work() -> AnalysisResult:
+            if isinstance(series, FormcheckError):
+                raise series
+            kept = series if path not in keys else _keep(series, keys[path], caches[path])
+            return _report_and_outputs(path, kept, out_dir=out_dir, stem=names[path], profile=profile, **options)
+        deliver(path, work)
+
     for path in paths:
-        if jobs == 1 or path.suffix.lower() not in VIDEO_EXTS or not path.is_file():
-            try:
-                result: AnalysisResult | FormcheckError = analyze_path(
-                    path, model=model, use_cache=use_cache, jobs=1, **options)
-            except FormcheckError as exc:
-                result = exc
-            on_result(path, result)
+        if path.suffix.lower() not in VIDEO_EXTS or not path.is_file():
+            whole(path, 1)
             continue
-        keys[path] = _file_key(path, model)
-        caches[path] = Path(options["out_dir"]) / f"{output_stem(path)}{CACHE_SUFFIX}" if use_cache else None
-        cached = _cached(caches[path], keys[path])
+        key = _file_key(path, model)
+        caches[path] = out_dir / f"{names[path]}{CACHE_SUFFIX}" if use_cache else None
+        cached = _cached(caches[path], key)
         if cached is not None:
-            keys.pop(path)
             finish(path, cached)
         else:
+            keys[path] = key
             to_extract.append(path)
     if to_extract:
         extract_parallel(to_extract, jobs, model=model, on_done=finish)

@@ -13,48 +13,53 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.adapters.pose_pool import MIN_CHUNK_FRAMES, plan_chunks
+from formcheck.adapters.pose_pool import SEGMENT_MIN_FRAMES, plan_chunks, plan_pool, seam_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 
 
-def test_chunks_share_the_model_work_and_warm_up_on_the_second_before():
-    chunks = plan_chunks(Path("c.mp4"), 1000, 2, 30.0)
-    assert [(c.start, c.stop) for c in chunks] == [(0, chunks[1].start), (chunks[1].start, None)]
-    assert chunks[0].warm == 0 and chunks[1].warm == chunks[1].start - 30
-    work = [chunks[1].start, 1000 - chunks[1].warm]
-    assert abs(work[0] - work[1]) <= 1
-    three = plan_chunks(Path("c.mp4"), 3000, 3, 60.0)
-    assert [c.stop for c in three[:-1]] == [c.start for c in three[1:]]
+def _restarts(chunks) -> list[int]:
+    """Every frame where a landmarker starts, whichever chunk holds it."""
+    return sorted({c.start for c in chunks if c.start} | {f for c in chunks for f in c.seams})
+
+
+def test_seams_are_fixed_by_the_clip_whatever_the_number_of_processes():
+    assert seam_frames(1000) == [250, 500, 750]  # 4 segments of at least 180 frames
+    for parts in (1, 2, 3, 4, 8):
+        chunks = plan_chunks(Path("c.mp4"), 1000, parts, 30.0)
+        assert _restarts(chunks) == [250, 500, 750], parts
+        assert [c.stop for c in chunks[:-1]] == [c.start for c in chunks[1:]] and chunks[-1].stop is None
+    two = plan_chunks(Path("c.mp4"), 1000, 2, 30.0)
+    assert [(c.start, c.stop, c.seams) for c in two] == [(0, 500, (250,)), (500, None, (750,))]
+    assert two[0].warm == 0 and two[1].warm == 500 - 30  # one second before its seam
+    assert len(seam_frames(10 ** 7)) == 15  # at most 16 segments
 
 
 def test_short_or_unknown_length_clips_stay_in_one_chunk():
-    assert len(plan_chunks(Path("c.mp4"), 2 * MIN_CHUNK_FRAMES - 1, 2, 30.0)) == 1
+    assert len(plan_chunks(Path("c.mp4"), 2 * SEGMENT_MIN_FRAMES - 1, 2, 30.0)) == 1
     assert len(plan_chunks(Path("c.mp4"), None, 2, 30.0)) == 1
-    assert len(plan_chunks(Path("c.mp4"), 10_000, 1, 30.0)) == 1
+    one = plan_chunks(Path("c.mp4"), 10_000, 1, 30.0)
+    assert len(one) == 1 and one[0].seams == tuple(seam_frames(10_000))
 
 
 @pytest.mark.mediapipe
-def test_chunks_stitched_match_one_serial_pass():
-    from formcheck.adapters.pose import PoseEstimator, extract_landmarks
+def test_split_landmarks_are_bit_for_bit_those_of_one_process():
     from formcheck.adapters.pose_pool import run_chunk, stitch
     from formcheck.adapters.video import open_video
-    from formcheck.core.analyzer import analyze_series
 
     path = SAMPLES / "slht_left_good.mp4"
-    with open_video(path) as video, PoseEstimator() as est:
-        serial = extract_landmarks(video, est)
-        chunks = plan_chunks(path, video.frame_count, 2, video.fps, min_chunk_frames=0)
-    chunked = stitch([run_chunk(c, None) for c in reversed(chunks)])  # any order of arrival
-    assert len(chunks) == 2 and chunked.meta["chunks"] == 2
-    assert np.array_equal(serial.t_s, chunked.t_s)
-    assert np.array_equal(serial.image[: chunks[1].start], chunked.image[: chunks[1].start])
-    for key in ("frames_decoded", "n_people_checked_frames", "n_multi_person_frames", "warnings", "truncated"):
-        assert serial.meta[key] == chunked.meta[key], key
-    a, b = analyze_series(serial), analyze_series(chunked)
-    assert a.rep_count == b.rep_count == 3
-    assert [sorted(f.code for f in r.faults) for r in a.reps] == [sorted(f.code for f in r.faults) for r in b.reps]
+    with open_video(path) as video:
+        n, fps = video.frame_count, video.fps
+    one = plan_chunks(path, n, 1, fps, min_chunk_frames=60)  # seams forced into a short sample
+    two = plan_chunks(path, n, 2, fps, min_chunk_frames=60)
+    assert len(one) == 1 and len(one[0].seams) == 3 and len(two) == 2
+    serial = stitch([run_chunk(one[0], None)])
+    split = stitch([run_chunk(c, None) for c in reversed(two)])  # any order of arrival
+    assert np.array_equal(serial.t_s, split.t_s)
+    assert np.array_equal(serial.image, split.image, equal_nan=True)
+    assert np.array_equal(serial.world, split.world, equal_nan=True)
+    assert serial.meta == split.meta and serial.meta["seams"] == list(one[0].seams)
 
 
 def _formcheck(*args: str, **kw) -> subprocess.Popen:
@@ -168,5 +173,18 @@ def test_a_damaged_middle_is_reported_and_the_reps_after_it_counted(tmp_path):
 def test_chunks_of_a_sampled_clip_start_on_sampled_frames():
     chunks = plan_chunks(Path("c.mp4"), 4800, 2, 120.0, step=4)
     assert len(chunks) == 2 and all(c.step == 4 for c in chunks)
-    assert all(c.start % 4 == 0 and c.warm % 4 == 0 for c in chunks)
+    assert all(c.start % 4 == 0 and c.warm % 4 == 0 and all(f % 4 == 0 for f in c.seams) for c in chunks)
     assert chunks[1].start - chunks[1].warm == 30 * 4  # one second of model frames
+
+
+def test_a_folder_runs_whole_clips_and_splits_the_last_ones_at_their_seams():
+    clips = [(Path(f"c{i}.mp4"), 900, 30.0) for i in range(3)]  # 30 s each: 4 segments
+    chunks = plan_pool(clips, 2)
+    by_clip = {p: [c for c in chunks if c.path == p] for p, _, _ in clips}
+    assert [len(by_clip[p]) for p, _, _ in clips] == [1, 1, 2]  # 3 % 2: the last one split in two
+    assert [c.path for c in chunks][:2] == [Path("c0.mp4"), Path("c1.mp4")]  # whole clips first
+    for path, n, fps in clips:
+        assert _restarts(by_clip[path]) == seam_frames(n)  # the clip's own seams, split or not
+    assert [len([c for c in plan_pool(clips[:1], 4) if c.path == clips[0][0]])] == [4]
+    short = [(Path("s.mp4"), 200, 30.0)]  # no seam: never split
+    assert len(plan_pool(short, 2)) == 1

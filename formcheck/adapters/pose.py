@@ -386,6 +386,15 @@ class PoseEstimator:
             raise ModelError(f"pose model failed while counting people: {exc}") from exc
         return _count_real_people(poses)
 
+    def take_probe(self, other: "PoseEstimator") -> None:
+        """Use ``other``'s people-counting probe from now on (it is a landmarker of its own,
+        ~80 MB): a pose pass that restarts its landmarker at seams keeps one probe throughout."""
+        if other._probe is None or self._probe is not None:
+            return
+        other._probe_finalizer.detach()
+        self._probe, other._probe = other._probe, None
+        self._probe_finalizer = weakref.finalize(self, self._probe.close)
+
     # -- live mode ----------------------------------------------------------------------------
     def submit(self, frame_bgr: np.ndarray, t_ms: float) -> None:
         """Queue a frame (``"live"`` mode); returns at once. Busy graph -> the frame is dropped."""

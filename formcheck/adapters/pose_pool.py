@@ -1,12 +1,19 @@
 """Pose extraction on every core: a clip cut into time chunks, each run in its own process.
 
 The pose model runs frame after frame in one thread, so one landmarker uses one core. Here each
-worker process decodes its own part of the clip and runs its own landmarker on it. MediaPipe's
-VIDEO mode carries state from frame to frame (the tracked region and a smoothing filter), so a
-chunk's landmarker is first warmed up on the ``warmup_s`` seconds just before the chunk, their
-results thrown away: at a seam the landmarks then match a serial run's closely (the benchmark
-prints the median and worst difference in pixels). Decoding is exact: frames before a chunk are
-decoded but not converted, so indices and timestamps are those of a full pass.
+worker process decodes its own part of the clip and runs its own landmarker on it.
+
+Results never depend on ``--jobs``. MediaPipe's VIDEO mode carries state from frame to frame
+(the region it tracks, and smoothing filters), and a landmarker started part-way settles on a
+slightly different track that does not rejoin the old one (10-15 px apart for seconds). So the
+pose pass restarts its landmarker at *fixed seams*, frame indices set by the clip alone (its
+frame count and model rate, see :func:`seam_frames`), in a serial run exactly as in a split
+one: a chunk is a run of whole segments, and the landmarks are bit for bit those of one process.
+Each new landmarker is first warmed up on the ``WARMUP_S`` seconds before its seam (results
+thrown away; a serial run feeds them to both landmarkers) so that its first frames are tracked,
+not freshly detected (without a warm-up the first second after a seam had 105 px outliers).
+Decoding is exact: frames before a chunk are decoded but not converted, so indices and
+timestamps are those of a full pass.
 
 Workers are spawned (never forked: a forked MediaPipe graph can deadlock), ignore SIGINT (the
 terminal's Ctrl-C goes to the whole process group; the parent decides), die with the parent
@@ -34,11 +41,12 @@ from formcheck.core.errors import FormcheckError, InputError, ModelError
 from formcheck.core.landmarks import LandmarkSeries
 
 WARMUP_S = 1.0
-# Clips shorter than this many frames per worker run serially. For speed alone the crossover
-# is lower (a worker's start-up, import + model load, is about 1.1 s: see bench_pipeline.py
-# --crossover), but a seam adds a few pixels of landmark noise after it, and on a clip of a few
-# seconds that buys little time: 6 s at 30 fps keeps the bundled 11 s samples whole.
-MIN_CHUNK_FRAMES = 180
+# A segment (the frames between two seams) has at least this many model frames: 6 s at 30 fps,
+# so clips under 12 s (all the bundled samples) have no seam and are never split. The number of
+# segments is a power of two (2 or 4 workers share them evenly), at most MAX_SEGMENTS (a seam
+# costs a landmarker start, ~70 ms, and the warm-up's second of model work).
+SEGMENT_MIN_FRAMES = 180
+MAX_SEGMENTS = 16
 
 
 def available_cores() -> int:
@@ -49,15 +57,40 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def seam_frames(n_frames: int | None, step: int = 1, min_frames: int | None = None) -> list[int]:
+    """Frame indices where the pose pass restarts its landmarker: a function of the clip only
+    (frame count and model step), never of the number of processes. Unknown length: none.
+    ``min_frames``: model frames per segment at least (default ``SEGMENT_MIN_FRAMES``)."""
+    min_frames = SEGMENT_MIN_FRAMES if min_frames is None else min_frames
+    n_model = -(-n_frames // step) if n_frames else 0
+    parts = 1
+    while parts * 2 <= MAX_SEGMENTS and n_model >= parts * 2 * max(1, min_frames):
+        parts *= 2
+    return [int(round(k * n_model / parts)) * step for k in range(1, parts)]
+
+
+def warmup_frames(fps: float, step: int = 1) -> int:
+    """Model frames a new landmarker sees before its seam."""
+    return int(round(WARMUP_S * fps / step))
+
+
 @dataclass(frozen=True)
 class Chunk:
-    """Frames ``start <= index < stop`` (``stop`` None: to the end), warmed up from ``warm``."""
+    """Frames ``start <= index < stop`` (``stop`` None: to the end) with the landmarker restarted
+    at ``start`` (when > 0) and at each of ``seams``, each new one warmed up on ``warm_n`` model
+    frames before its seam."""
 
     path: Path
     start: int
     stop: int | None
-    warm: int
+    seams: tuple[int, ...] = ()
+    warm_n: int = 0
     step: int = 1  # the model runs on frames whose index is a multiple of it
+
+    @property
+    def warm(self) -> int:
+        """The first frame this chunk decodes into a landmarker."""
+        return max(0, self.start - self.warm_n * self.step) if self.start else 0
 
 
 @dataclass
@@ -76,20 +109,20 @@ class ChunkResult:
 
 
 def plan_chunks(path: Path, n_frames: int | None, parts: int, fps: float,
-                min_chunk_frames: int = MIN_CHUNK_FRAMES, step: int = 1) -> list[Chunk]:
-    """Cut ``n_frames`` into ``parts`` chunks of equal model work (warm-up frames included).
-
-    One chunk (the whole clip) when the frame count is unknown or the chunks would be shorter
-    than ``min_chunk_frames`` model frames. With ``step``, every bound is a multiple of it.
-    """
-    warm_n = int(round(WARMUP_S * fps / step))
-    n_model = -(-n_frames // step) if n_frames else 0
-    if not n_model or parts <= 1 or n_model < parts * max(min_chunk_frames, warm_n + 1):
-        return [Chunk(Path(path), 0, None, 0, step)]
-    per = (n_model + (parts - 1) * warm_n) / parts
-    starts = [0] + [int(round(k * per - (k - 1) * warm_n)) for k in range(1, parts)]
-    stops: list[int | None] = [*(s * step for s in starts[1:]), None]
-    return [Chunk(Path(path), s * step, e, max(0, s - warm_n) * step, step) for s, e in zip(starts, stops)]
+                min_chunk_frames: int | None = None, step: int = 1) -> list[Chunk]:
+    """The clip's segments (see :func:`seam_frames`) grouped into at most ``parts`` chunks of
+    about equal model work; every seam restarts the landmarker whichever chunk holds it."""
+    seams = seam_frames(n_frames, step, min_chunk_frames)
+    warm_n = warmup_frames(fps, step)
+    bounds = [0, *seams, None]
+    n_seg = len(bounds) - 1
+    n_chunks = max(1, min(parts, n_seg))
+    groups = sorted({int(round(k * n_seg / n_chunks)) for k in range(n_chunks + 1)})
+    chunks = []
+    for a, b in zip(groups, groups[1:]):
+        inner = tuple(seams[a:b - 1])  # seams strictly inside segments a..b-1
+        chunks.append(Chunk(Path(path), bounds[a], bounds[b], inner, warm_n, step))
+    return chunks
 
 
 def _die_with_parent() -> None:
@@ -112,38 +145,85 @@ def _worker_init() -> None:
         sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - lives as long as the process
 
 
-def run_chunk(chunk: Chunk, model: Path | None) -> ChunkResult:
-    """Decode and run the pose model over one chunk (in a worker, or in this process)."""
-    from formcheck.adapters.pose import PoseEstimator
+class _Landmarkers:
+    """The landmarker of the current segment and, within a warm-up window, the next one's."""
+
+    def __init__(self, chunk: Chunk, model: Path | None) -> None:
+        self.model = model
+        self.seams = list(chunk.seams)
+        self.warm_frames = chunk.warm_n * chunk.step
+        self.current = self._new()
+        self.upcoming: Any = None
+        self.adjusted = 0  # timestamps bumped on kept frames (warm-up frames are not counted)
+
+    def _new(self) -> Any:
+        from formcheck.adapters.pose import PoseEstimator
+
+        return PoseEstimator(model_path=self.model)
+
+    def detect(self, index: int, t_s: float, bgr: np.ndarray, probe: bool) -> Any:
+        """The kept frame ``index``: the landmarker changes at a seam, the next one warms up."""
+        if self.seams and index >= self.seams[0]:
+            self.seams.pop(0)
+            fresh = self.upcoming or self._new()
+            fresh.take_probe(self.current)  # stateless (IMAGE mode): one per chunk is enough
+            self.current.close()
+            self.current, self.upcoming = fresh, None
+        if self.seams and index >= self.seams[0] - self.warm_frames:
+            self.upcoming = self.upcoming or self._new()
+            self.upcoming.detect(bgr, t_s * 1000.0, probe=False)
+        before = self.current.n_timestamps_adjusted
+        res = self.current.detect(bgr, t_s * 1000.0, probe=probe)
+        self.adjusted += self.current.n_timestamps_adjusted - before
+        return res
+
+    def close(self) -> None:
+        for est in (self.current, self.upcoming):
+            if est is not None:
+                est.close()
+
+
+def run_chunk(chunk: Chunk, model: Path | None,
+              progress: Callable[[int, int | None], None] | None = None) -> ChunkResult:
+    """Decode and run the pose model over one chunk (in a worker, or in this process for a
+    serial run: the whole clip as one chunk). ``progress(done, total)`` after each kept frame."""
     from formcheck.adapters.video import open_video
 
     t_list: list[float] = []
     images: list[np.ndarray] = []
     worlds: list[np.ndarray] = []
     n_multi = 0
-    with open_video(chunk.path) as video, PoseEstimator(model_path=model) as est:
-        every = est.probe_every
-        for index, t_s, bgr in video.frames(chunk.warm, chunk.stop, chunk.step):
-            if index < chunk.start:
-                est.detect(bgr, t_s * 1000.0, probe=False)
-                continue
-            res = est.detect(bgr, t_s * 1000.0, probe=bool(every) and (index // chunk.step) % every == 0)
-            t_list.append(float(t_s))
-            images.append(res.image)
-            worlds.append(res.world)
-            n_multi += res.n_people > 1
+    with open_video(chunk.path) as video:
+        total = -(-video.frame_count // chunk.step) if video.frame_count and chunk.start == 0 and \
+            chunk.stop is None else None
+        marks = _Landmarkers(chunk, model)
+        try:
+            every = marks.current.probe_every
+            for index, t_s, bgr in video.frames(chunk.warm, chunk.stop, chunk.step):
+                if index < chunk.start:
+                    marks.current.detect(bgr, t_s * 1000.0, probe=False)  # the warm-up
+                    continue
+                res = marks.detect(index, t_s, bgr, bool(every) and (index // chunk.step) % every == 0)
+                t_list.append(float(t_s))
+                images.append(res.image)
+                worlds.append(res.world)
+                n_multi += res.n_people > 1
+                if progress is not None:
+                    progress(len(t_list), total)
+            model_name = marks.current.model_path.name
+        finally:
+            marks.close()
         warnings = [w for w in video.warnings if w not in video.open_warnings]
         info = {"fps": video.fps, "size": (int(video.width), int(video.height)),
                 "frame_count": video.frame_count, "truncated": video.truncated,
                 "timestamps_from": video.timestamps_from, "name": video.name,
-                "open_warnings": list(video.open_warnings), "model": est.model_path.name,
+                "open_warnings": list(video.open_warnings), "model": model_name,
                 "probe_every": every, "step": chunk.step}
-        adjusted = est.n_timestamps_adjusted
     if not t_list:
         empty = np.zeros((0, 33, 4))
-        return ChunkResult(chunk, np.zeros(0), empty, empty, 0, adjusted, video.frames_lost, warnings, info)
+        return ChunkResult(chunk, np.zeros(0), empty, empty, 0, marks.adjusted, video.frames_lost, warnings, info)
     return ChunkResult(chunk, np.array(t_list), np.stack(images), np.stack(worlds), int(n_multi),
-                       adjusted, video.frames_lost, warnings, info)
+                       marks.adjusted, video.frames_lost, warnings, info)
 
 
 def stitch(results: list[ChunkResult]) -> LandmarkSeries:
@@ -168,7 +248,7 @@ def stitch(results: list[ChunkResult]) -> LandmarkSeries:
         "warnings": warnings,
         "model": last["model"],
         "fps": last["fps"],
-        "chunks": len(results),
+        "seams": sorted({r.chunk.start for r in results if r.chunk.start} | {f for r in results for f in r.chunk.seams}),
         "model_step": last["step"],
     }
     return LandmarkSeries(t_s=t_s, image=np.concatenate([r.image for r in results]),
@@ -193,9 +273,13 @@ class WorkerPool:
 
     def imap(self, fn: Callable[..., Any], tasks: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
         """``(task, fn(*task))`` as they finish (any order); a FormcheckError is the result of a
-        task that failed (a damaged clip must not stop the others). Anything else raises."""
+        task that failed (a damaged clip must not stop the others). Anything else raises.
+        The tasks are submitted at once: this process may work on something else meanwhile."""
         assert self._executor is not None, "use the pool in a with block"
-        futures = {self._executor.submit(fn, *task): task for task in tasks}
+        return self._results({self._executor.submit(fn, *task): task for task in tasks})
+
+    @staticmethod
+    def _results(futures: dict) -> Iterator[tuple[tuple, Any]]:
         for fut in cf.as_completed(futures):
             try:
                 yield futures[fut], fut.result()
@@ -223,6 +307,21 @@ class WorkerPool:
                 proc.join()
 
 
+def plan_pool(clips: list[tuple[Path, int | None, float]], jobs: int) -> list[Chunk]:
+    """Chunks for several clips, given as (path, frame count, fps): whole clips first, then the
+    last ``len(clips) % jobs`` clips (all of them when there are fewer clips than jobs) split in
+    ``jobs // tail`` chunks each, so that no core idles at the end. A clip splits only at its own
+    seams (one under 12 s stays whole), so its landmarks are the same whichever way it is run."""
+    from formcheck.adapters.video import model_step
+
+    tail = len(clips) % jobs if len(clips) >= jobs else len(clips)
+    chunks: list[Chunk] = []
+    for i, (path, n_frames, fps) in enumerate(clips):
+        parts = max(1, jobs // tail) if tail and i >= len(clips) - tail else 1
+        chunks.extend(plan_chunks(path, n_frames, parts, fps, step=model_step(fps)))
+    return chunks
+
+
 def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
                      on_done: Callable[[Path, "LandmarkSeries | FormcheckError"], None] | None = None,
                      ) -> dict[Path, LandmarkSeries | FormcheckError]:
@@ -233,22 +332,20 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
     A clip that fails maps to its FormcheckError. ``on_done(path, series_or_error)`` is called as
     each clip completes.
     """
-    from formcheck.adapters.video import model_step, open_video
+    from formcheck.adapters.video import open_video
 
     paths = [Path(p) for p in paths]
-    tail = len(paths) % jobs if len(paths) >= jobs else len(paths)
-    chunks: list[Chunk] = []
+    clips: list[tuple[Path, int | None, float]] = []
     out: dict[Path, LandmarkSeries | FormcheckError] = {}
-    for i, path in enumerate(paths):
-        parts = 1 if i < len(paths) - tail or tail == 0 else max(1, jobs // tail)
+    for path in paths:
         try:
             with open_video(path) as video:
-                chunks.extend(plan_chunks(path, video.frame_count, parts, video.fps,
-                                          step=model_step(video.fps)))
+                clips.append((path, video.frame_count, video.fps))
         except FormcheckError as exc:
             out[path] = exc
             if on_done is not None:
                 on_done(path, exc)
+    chunks = plan_pool(clips, jobs)
     expected = {p: sum(c.path == p for c in chunks) for p in paths}
     parts_done: dict[Path, list[ChunkResult]] = {p: [] for p in paths}
     with WorkerPool(jobs) as pool:
@@ -272,4 +369,4 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
 
 
 __all__ = ["Chunk", "ChunkResult", "WorkerPool", "available_cores", "extract_parallel", "plan_chunks",
-           "run_chunk", "stitch"]
+           "plan_pool", "run_chunk", "seam_frames", "stitch", "warmup_frames"]

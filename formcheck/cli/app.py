@@ -16,7 +16,8 @@ import typer
 
 from formcheck.adapters.stdio import route_native_stderr
 from formcheck.cli import signals
-from formcheck.cli.batch import plan_inputs, run_one
+from formcheck.adapters.pose_pool import available_cores
+from formcheck.cli.batch import plan_inputs, run_many, run_one
 from formcheck.core.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, ConfigError, FormcheckError
 from formcheck.cli.choices import ExerciseChoice, SideChoice
 from formcheck.cli.compare import compare
@@ -60,31 +61,44 @@ def analyze(
         raise _fail(exc)
     for note in plan.notes:
         typer.echo(f"formcheck: note: {note}", err=True)
-    first_code = 0
-    done = []
-    for path, stem in plan.items:
-        try:
-            result = run_one(path, stem, exercise=exercise.value, side=side.value, out_dir=out, model=model,
-                             profile_path=profile, use_cache=not no_cache, annotate=annotate,
-                             progress=not quiet, json_path=json_path, csv_path=csv_path, jobs=jobs, html=html)
-        except FormcheckError as exc:
-            message = str(exc).removeprefix(f"{path.name}: ")  # the library names the file too
+    codes: dict[Path, int] = {}
+    done: dict[Path, object] = {}
+
+    def show(path: Path, result: object) -> None:
+        """One input's summary on stdout, or its one-line error on stderr."""
+        if isinstance(result, FormcheckError):
+            message = str(result).removeprefix(f"{path.name}: ")  # the library names the file too
             typer.echo(f"formcheck: {path}: {message}", err=True)
-            first_code = first_code or exc.exit_code
-            continue
-        except KeyboardInterrupt:
-            raise typer.Exit(signals.stop_code())
+            codes[path] = result.exit_code
+            return
         from formcheck.outputs.summary import format_summary
 
         typer.echo(format_summary(result.report))
         typer.echo("Wrote: " + ", ".join(str(p) for p in result.outputs.values()))
         typer.echo("")
-        done.append(result)
+        done[path] = result
+
+    options = dict(exercise=exercise.value, side=side.value, out_dir=out, model=model, profile_path=profile,
+                   use_cache=not no_cache, annotate=annotate, progress=not quiet, jobs=jobs, html=html)
+    try:
+        if len(plan.items) > 1 and (jobs or available_cores()) > 1:
+            run_many(plan.items, show, **{**options, "jobs": jobs or available_cores()})
+        else:
+            for path, stem in plan.items:
+                try:
+                    show(path, run_one(path, stem, json_path=json_path, csv_path=csv_path, **options))
+                except FormcheckError as exc:
+                    show(path, exc)
+    except KeyboardInterrupt:
+        raise typer.Exit(signals.stop_code())
+    except FormcheckError as exc:  # before any input was analysed (a bad profile)
+        raise _fail(exc)
     if html and len(plan.items) > 1 and done:
         from formcheck.outputs.html import write_index_from_results
 
-        typer.echo(f"Index: {write_index_from_results(done, out / 'index.html')}")
-    raise typer.Exit(first_code)
+        in_order = [done[path] for path, _ in plan.items if path in done]
+        typer.echo(f"Index: {write_index_from_results(in_order, out / 'index.html')}")
+    raise typer.Exit(next((codes[path] for path, _ in plan.items if path in codes), 0))
 
 
 @app.command("profile")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
-from formcheck.core.errors import ConfigError, FormcheckError, InputError, OutputError
-from formcheck.outputs.places import (check_output_dir, check_output_file, describe_write_error, move_aside,
-                                      says_disk_full)
+from formcheck.core.errors import ConfigError, FormcheckError, OutputError
+from formcheck.outputs.places import check_output_dir, check_output_file, move_aside, os_error_of, says_disk_full
 
 
 @dataclass
@@ -81,6 +81,10 @@ class _Outputs:
         self.paths = output_files(out_dir, stem) + [Path(p) for p in extra if p is not None]
         self.before = {p: _identity(p) for p in self.paths}
 
+    def touched(self) -> bool:
+        """Whether this run has written or removed any of the files."""
+        return any(_identity(p) != self.before[p] for p in self.paths)
+
     def after_failure(self) -> str:
         """Files this run wrote are removed (it did not finish); the previous run's are renamed
         ``*.stale`` (kept, but no longer looking current). Returns words for the error line."""
@@ -97,6 +101,12 @@ class _Outputs:
         return f" (the previous report's files were renamed *.stale: {moved[0].name}...)" if moved else ""
 
 
+def _failed(exc: FormcheckError, outputs: _Outputs) -> FormcheckError:
+    """The input's error, its files handled as after any failed run (said in the message)."""
+    error_cls = OutputError if says_disk_full(exc) else exc.__class__
+    return error_cls(f"{exc}{outputs.after_failure()}")
+
+
 def run_one(path: Path, stem: str, *, out_dir: Path, json_path: Path | None, csv_path: Path | None, **options):
     """``analyze_path`` for one input; any failure is a FormcheckError with a one-line message."""
     from formcheck.pipeline import analyze_path
@@ -105,14 +115,44 @@ def run_one(path: Path, stem: str, *, out_dir: Path, json_path: Path | None, csv
     try:
         return analyze_path(path, out_dir=out_dir, json_path=json_path, csv_path=csv_path, stem=stem, **options)
     except FormcheckError as exc:
-        error_cls = OutputError if says_disk_full(exc) else exc.__class__
-        raise error_cls(f"{exc}{outputs.after_failure()}") from None
+        raise _failed(exc, outputs) from None
     except OSError as exc:
-        error_cls = InputError if exc.filename and Path(exc.filename) == Path(path) else OutputError
-        raise error_cls(f"{describe_write_error(exc, out_dir)}{outputs.after_failure()}") from None
+        raise _failed(os_error_of(exc, path, out_dir), outputs) from None
     except KeyboardInterrupt:
         outputs.after_failure()
         raise
 
 
-__all__ = ["Plan", "plan_inputs", "run_one", "unique_stems"]
+def run_many(items: list[tuple[Path, str]], on_result: Callable[[Path, Any], None], *, out_dir: Path,
+             jobs: int, progress: bool, **options: Any) -> None:
+    """Several inputs through one pool of ``jobs`` pose processes (whole clips; the last ones are
+    split in time). ``on_result(path, result_or_error)`` as each input completes; a failed one
+    is handled as ``run_one``'s. On Ctrl-C the inputs being written are cleaned up as a failed
+    run's; those not reached yet are left untouched. A bad profile raises before any work."""
+    from formcheck.pipeline import analyze_paths, progress_bar
+
+    stems = dict(items)
+    pending = {path: _Outputs(out_dir, stem, []) for path, stem in items}
+    bar = progress_bar(f"{len(items)} clips ({jobs} processes)", len(items)) if progress else None
+
+    def done(path: Path, result: Any) -> None:
+        outputs = pending.pop(path)
+        if isinstance(result, FormcheckError):
+            result = _failed(result, outputs)
+        if bar:
+            bar.update(len(items) - len(pending), len(items))
+        on_result(path, result)
+
+    try:
+        analyze_paths(list(stems), done, jobs=jobs, out_dir=out_dir, stems=stems, **options)
+    except KeyboardInterrupt:
+        for outputs in pending.values():
+            if outputs.touched():
+                outputs.after_failure()
+        raise
+    finally:
+        if bar:
+            bar.close()
+
+
+__all__ = ["Plan", "plan_inputs", "run_many", "run_one", "unique_stems"]

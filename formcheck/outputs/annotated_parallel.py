@@ -4,7 +4,9 @@ The overlay of a frame needs the finished report (offline-refined angles, counts
 cannot be drawn while the landmarks come in; instead each worker decodes its part of the clip,
 draws it with the overlay engineer's ``draw_overlay`` (the same calls, frame for frame, as
 ``annotated_video.write_annotated``), and encodes an H.264 segment; the last one adds the summary
-card. ffmpeg's concat demuxer then joins the segments (stream copy, no quality loss, well under a
+card. This process draws the last segment itself rather than wait (one worker process, ~160 MB
+at 1080p, fewer), and the segments' encoders run one thread each (see ``VideoWriter``).
+ffmpeg's concat demuxer then joins the segments (stream copy, no quality loss, well under a
 second) into a hidden file renamed over the target. Without ffmpeg (.webm output) or with one
 job, the serial ``write_annotated`` is used, except for a series sampled from a high frame rate
 clip, drawn here in one segment on the frames the model saw.
@@ -18,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 
-from formcheck.adapters.pose_pool import WorkerPool
+from formcheck.adapters.pose_pool import WorkerPool, available_cores
 from formcheck.adapters.video import VideoWriter, open_video
 from formcheck.adapters.video_writer import ffmpeg_exe
 from formcheck.core.errors import FormcheckError, VideoError
@@ -39,11 +41,12 @@ def _fps(series: LandmarkSeries) -> float:
 
 
 def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport,
-                 start: int, stop: int | None, out: Path, with_card: bool) -> int:
+                 start: int, stop: int | None, out: Path, with_card: bool, threads: int | None = None) -> int:
     """Draw the series' frames ``start <= i < stop`` (and the summary card) into ``out``.
 
     A series sampled from a high frame rate clip (``meta["model_step"]``) is drawn on the frames
-    the model saw, at the series' rate. Returns the frames written."""
+    the model saw, at the series' rate. ``threads``: the encoder's (see ``VideoWriter``).
+    Returns the frames written."""
     step = int(series.meta.get("model_step", 1) or 1)
     # The replay is a running state (counts, cues): it starts at the first frame in every chunk.
     results = itertools.islice(replay(report, report.targets_deg(), report.cue_s), start, None)
@@ -51,7 +54,7 @@ def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport,
     with open_video(video_path) as video:
         size = (video.width, video.height)
         layout = clip_layout(series, report, size)
-        with VideoWriter(out, fps=fps, size=layout.canvas) as writer:
+        with VideoWriter(out, fps=fps, size=layout.canvas, threads=threads) as writer:
             frames = video.frames(start * step, None if stop is None else stop * step, step)
             for frame, result in zip(frames, results):
                 writer.write(draw_frame(frame.bgr, series, frame.index // step, result, report, layout))
@@ -85,10 +88,13 @@ def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: S
     bounds = [round(k * n / parts) for k in range(parts)] + [None]
     with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=f".{out_path.stem}.") as tmp:
         segs = [Path(tmp) / f"part{k:03d}.mp4" for k in range(parts)]
-        tasks = [(video_path, series, report, bounds[k], bounds[k + 1], segs[k], k == parts - 1)
+        threads = max(1, available_cores() // parts)  # the segments' encoders share the cores
+        tasks = [(video_path, series, report, bounds[k], bounds[k + 1], segs[k], k == parts - 1, threads)
                  for k in range(parts)]
-        with WorkerPool(parts) as pool:
-            for _, res in pool.imap(draw_segment, tasks):
+        with WorkerPool(parts - 1) as pool:
+            others = pool.imap(draw_segment, tasks[:-1])
+            draw_segment(*tasks[-1])  # this process draws the last segment meanwhile
+            for _, res in others:
                 if isinstance(res, FormcheckError):
                     raise res
         listing = Path(tmp) / "parts.txt"

@@ -14,7 +14,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from formcheck.core.errors import OutputError
+from formcheck.core.errors import FormcheckError, InputError, OutputError
 
 PROBE_BYTES = 64 * 1024  # a write this size must succeed: a full disk fails it, an empty file would not
 
@@ -56,6 +56,13 @@ def write_reason(exc: OSError) -> str:
 def describe_write_error(exc: OSError, path: Path | str | None = None) -> str:
     """``cannot write PATH: REASON``."""
     return f"cannot write {exc.filename or path or 'the output'}: {write_reason(exc)}"
+
+
+def os_error_of(exc: OSError, source: Path, out_dir: Path | None = None) -> FormcheckError:
+    """An ``OSError`` met while analysing ``source``: reading the input is bad input, anything
+    else is an output that cannot be written."""
+    error_cls = InputError if exc.filename and Path(exc.filename) == Path(source) else OutputError
+    return error_cls(describe_write_error(exc, out_dir))
 
 
 def _stat_or_none(path: Path, option: str) -> os.stat_result | None:
@@ -118,5 +125,5 @@ def move_aside(paths: list[Path]) -> list[Path]:
     return moved
 
 
-__all__ = ["PROBE_BYTES", "not_a_file", "check_output_dir", "check_output_file", "describe_write_error", "move_aside", "says_disk_full",
-           "write_reason"]
+__all__ = ["PROBE_BYTES", "not_a_file", "check_output_dir", "check_output_file", "describe_write_error", "move_aside",
+           "os_error_of", "says_disk_full", "write_reason"]
