@@ -1,6 +1,7 @@
 """Targeted cases for bench_accuracy.py (``--cases limits``): holds by tempo, an occluding plate,
-and the dropped head by camera height. Plain, deterministic specs (no nuisance draws) so a
-before/after pair differs only by the code under test.
+and the dropped head by camera height; and (``--cases endon``) sets filmed from the feet and the
+head with the main suite's nuisances, for rep counts. Deterministic specs (the end-on nuisances
+are drawn from a fixed seed) so a before/after pair differs only by the code under test.
 
 Each spec has the shape ``build_suite`` returns. ``--cache DIR`` in bench_accuracy.py keeps the
 pose model's landmarks per spec, so re-scoring after a rule change does not rerun MediaPipe.
@@ -59,7 +60,47 @@ def neck_cases(size: tuple[int, int]) -> list[dict]:
     return out
 
 
-CASES = {"holds": hold_cases, "plate": plate_cases, "neck": neck_cases}
+ENDON_EXERCISES = ("single_leg_hip_thrust", "hip_thrust", "glute_bridge", "single_leg_glute_bridge")
+ENDON_TEMPOS = {  # (concentric_s, hold_s, eccentric_s, bottom_pause_s)
+    "usual": (0.8, 0.8, 1.2, 0.4), "slow_no_hold": (1.0, 0.0, 1.5, 0.4), "fast": (0.4, 0.3, 0.6, 0.2),
+    "fast_descent": (0.8, 0.8, 0.22, 0.4), "long_hold": (0.9, 1.5, 1.2, 0.8),
+}
+ENDON_FRONT_HEIGHTS_M = (None, 0.5, 0.8, 1.2, 1.6)  # None: the renderer's default (level with the body)
+
+
+def endon_cases(size: tuple[int, int], n_front: int = 16, n_back: int = 8, seed: int = 18) -> list[dict]:
+    """Reps filmed from the feet and the head with the main suite's nuisances (fps, noise, blur,
+    light, a second person, distance, field of view), across exercises (one- and two-leg), tempos
+    and, from the feet, camera heights; back views keep the suite's raised camera. Drawn from
+    ``seed`` so the set is reproducible."""
+    import random
+
+    from bench_accuracy import draw_nuisance
+
+    r = random.Random(seed)
+    out = []
+    for k in range(n_front + n_back):
+        fam = "front" if k < n_front else "back"
+        cam, opts, fps = draw_nuisance(r, fam, size)
+        exercise = ENDON_EXERCISES[k % len(ENDON_EXERCISES)]
+        tempo = list(ENDON_TEMPOS)[(k // len(ENDON_EXERCISES)) % len(ENDON_TEMPOS)]
+        conc, hold, ecc, pause = ENDON_TEMPOS[tempo]
+        if fam == "front":
+            height = ENDON_FRONT_HEIGHTS_M[k % len(ENDON_FRONT_HEIGHTS_M)]
+            if height is not None:
+                cam["height_m"] = height
+        params = {"exercise": exercise, "reps": r.choice([2, 3, 4]), "working_side": r.choice(["left", "right"]),
+                  "seed": opts["seed"], "concentric_s": conc, "hold_s": hold, "eccentric_s": ecc,
+                  "bottom_pause_s": pause, "lead_in_s": 0.8, "lead_out_s": 0.8}
+        if "single" not in exercise and r.random() < 0.3:
+            params["pelvic_drop_deg"] = r.choice([-1, 1]) * r.uniform(8, 14)
+        cam["view"] = fam
+        out.append({"name": f"endon_{k:02d}_{fam}_{exercise}_{tempo}", "family": fam, "params": params,
+                    "camera": cam, "options": opts, "fps": fps, "fault": None})
+    return out
+
+
+CASES = {"holds": hold_cases, "plate": plate_cases, "neck": neck_cases, "endon": endon_cases}
 
 
 def limits_suite(size: tuple[int, int], which: str = "holds,plate,neck") -> list[dict]:

@@ -63,26 +63,31 @@ SET_OF_FAULT = {
 }
 
 
+def draw_nuisance(r: random.Random, family: str, size: tuple[int, int]) -> tuple[dict, dict, float]:
+    """One clip's camera, render options and fps, drawn from ``r`` (the suite's nuisances)."""
+    cam = {"width": size[0], "height": size[1], "fov_deg": r.choice([50.0, 60.0, 60.0, 70.0])}
+    if family == "side":
+        cam["yaw_offset_deg"] = r.uniform(-6, 6)
+        if r.random() < 0.4:
+            cam["height_m"] = r.uniform(0.5, 0.9)       # a raised camera (default: level with the body)
+    if family == "back":
+        cam["height_m"] = r.uniform(1.3, 1.7)           # over the head: the bench hides a low camera
+    if r.random() < 0.35:
+        cam["distance_m"] = r.uniform(2.6, 3.4)
+    opts = {"seed": r.randrange(10_000), "noise": r.choice([0.0, 0.0, 2.0, 4.0]),
+            "blur": r.choice([0.0, 0.0, 0.7, 1.2]), "lighting": r.choice([0.0, 0.0, 0.15, 0.25]),
+            "second_person": r.choice([None] * 5 + ["static", "moving"])}
+    fps = r.choice([30.0, 30.0, 24.0])
+    return cam, opts, fps
+
+
 def build_suite(seed: int, size: tuple[int, int]) -> list[dict]:
     """The clip specs: plain dicts (params, camera, options) so they travel to worker processes."""
     r = random.Random(seed)
     specs: list[dict] = []
 
     def nuisance(family: str) -> tuple[dict, dict, float]:
-        cam = {"width": size[0], "height": size[1], "fov_deg": r.choice([50.0, 60.0, 60.0, 70.0])}
-        if family == "side":
-            cam["yaw_offset_deg"] = r.uniform(-6, 6)
-            if r.random() < 0.4:
-                cam["height_m"] = r.uniform(0.5, 0.9)       # a raised camera (default: level with the body)
-        if family == "back":
-            cam["height_m"] = r.uniform(1.3, 1.7)           # over the head: the bench hides a low camera
-        if r.random() < 0.35:
-            cam["distance_m"] = r.uniform(2.6, 3.4)
-        opts = {"seed": r.randrange(10_000), "noise": r.choice([0.0, 0.0, 2.0, 4.0]),
-                "blur": r.choice([0.0, 0.0, 0.7, 1.2]), "lighting": r.choice([0.0, 0.0, 0.15, 0.25]),
-                "second_person": r.choice([None] * 5 + ["static", "moving"])}
-        fps = r.choice([30.0, 30.0, 24.0])
-        return cam, opts, fps
+        return draw_nuisance(r, family, size)
 
     def add(name: str, family: str, view: str, params: dict, fault: str | None, yaw: float | None = None,
             camera: dict | None = None) -> None:
@@ -383,7 +388,7 @@ def main() -> int:
     ap.add_argument("--via-video", action="store_true", help="encode H.264 and decode before the pose model")
     ap.add_argument("--json", type=Path, default=Path("/tmp/bench_accuracy.json"))
     ap.add_argument("--cases", default=None, help="targeted cases instead of the suite: limits, or some of "
-                    "holds,plate,neck (see accuracy_cases.py)")
+                    "holds,plate,neck,endon (see accuracy_cases.py)")
     ap.add_argument("--cache", type=Path, default=None, help="keep the pose model's landmarks per clip here")
     args = ap.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))
