@@ -1,23 +1,24 @@
-"""Experiment: reps from a view-free signal, measured against the renderer's truth.
+"""Reps from the feet and the head: the hips' lift against the whole body's movement, same frames.
 
-    .venv/bin/python benchmarks/bench_accuracy.py --only front --cache /tmp/h18/pose   # fills the cache
-    .venv/bin/python benchmarks/bench_view_free_reps.py --cache /tmp/h18/pose [--families front,back,side]
+    .venv/bin/python benchmarks/bench_accuracy.py --cases endon --cache /tmp/h18b/pose    # fills the cache
+    .venv/bin/python benchmarks/bench_accuracy.py --only front --cache /tmp/h18b/pose     # (and back, side)
+    .venv/bin/python benchmarks/bench_view_free_reps.py --cache /tmp/h18b/pose [--families front,back]
 
-A rep is periodic motion of the whole body whatever the view. The signal: the first principal
-component of the shoulders', hips', knees' and ankles' image tracks (relative to the mid-shoulder,
-in shoulder widths, smoothed as offline analysis does), signed so that it rises with the hips and
-scaled so the set's 5-95% range reads as a rendered rep's 0.55 shoulder widths. It goes through
-the same hysteresis segmenter as the hips' lift (``[lift]`` settings), offline only: the component
-needs the whole set. Printed side by side with the shipped pipeline's count where bench_accuracy's
-JSON (``--json``) has it. Uses the pose landmarks cached by bench_accuracy.py ``--cache`` (clips
-not in the cache are skipped).
+Offline, end-on sets are segmented and timed on ``body_lift_sw`` (core/body_lift.py: the first
+principal component of the shoulders', hips', knees' and ankles' image tracks) when the profile's
+``[lift] offline_body`` is on (the default). Each clip in the pose cache (the main suite of
+bench_accuracy.py, its limits cases and its end-on cases) goes through ``analyze_series`` twice, as
+bench_accuracy's pipeline does (exercise auto): with ``offline_body = false`` (the hips' lift, as
+shipped before) and as shipped now. Printed per clip and per view family: reps exact, and the
+fault errors (false positives + misses) against the renderer's truth, so that a better count
+that times reps worse would show. Clips not in the cache are skipped: no pose model runs here.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -25,74 +26,62 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy_cases import limits_suite  # noqa: E402
+from accuracy_cases import endon_cases, limits_suite  # noqa: E402
 from bench_accuracy import _pose_cache_path, build_suite  # noqa: E402
 
-from formcheck.core.profile import load_profile  # noqa: E402
-from formcheck.core.reps import Segmenter  # noqa: E402
-from formcheck.core.signals import reps_config  # noqa: E402
-from formcheck.core.smoothing import smooth_offline  # noqa: E402
+from formcheck.core.analyzer import analyze_series  # noqa: E402
+from formcheck.core.landmarks import LandmarkSeries  # noqa: E402
+from formcheck.synth.camera import Camera  # noqa: E402
 from formcheck.synth.motion import MotionParams, simulate  # noqa: E402
+from formcheck.synth.render import Renderer, RenderOptions, truth_dict  # noqa: E402
+from formcheck.synth.suite import score_clip  # noqa: E402
 
-JOINTS = [11, 12, 23, 24, 25, 26, 27, 28]
-REP_RISE_SW = 0.55  # a rendered bench rep's hip lift, shoulder widths (profile [lift] comment)
-
-
-def view_free_signal(t_s: np.ndarray, image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The first principal component of the body's keypoint tracks, rising with the hips."""
-    px = image[..., :2] * np.asarray(size, float)
-    sh = 0.5 * (px[:, 11] + px[:, 12])
-    width = np.nanmedian(np.linalg.norm(px[:, 11] - px[:, 12], axis=-1))
-    torso = np.nanmedian(np.linalg.norm(sh - 0.5 * (px[:, 23] + px[:, 24]), axis=-1))
-    x = ((px[:, JOINTS] - sh[:, None]) / max(width, 0.5 * torso)).reshape(len(t_s), -1)
-    xs = np.stack([smooth_offline(t_s, x[:, j], sigma_s=0.06, max_gap_s=0.5, spike_min_deg=0.15)
-                   for j in range(x.shape[1])], axis=1)
-    ok = np.isfinite(xs).all(1)
-    mu = xs[ok].mean(0)
-    _, _, vt = np.linalg.svd(xs[ok] - mu, full_matrices=False)
-    score = (xs - mu) @ vt[0]
-    hip_up = -(px[:, 23, 1] + px[:, 24, 1])
-    if np.corrcoef(score[ok], hip_up[ok])[0, 1] < 0:
-        score = -score
-    lo, hi = np.nanpercentile(score, [5, 95])
-    return score / max(hi - lo, 1e-9) * REP_RISE_SW
+HIPS_ONLY = "[lift]\noffline_body = false\n"
 
 
-def count_reps(t_s: np.ndarray, signal: np.ndarray) -> int:
-    seg = Segmenter(reps_config(load_profile("single-leg-hip-thrust"), "front"))
-    wins = []
-    for i in range(t_s.size):
-        wins += seg.step(i, float(t_s[i]), float(signal[i]), 90.0)[1]
-    wins += seg.finish()
-    return sum(w.counted for w in wins)
+def score(spec: dict, image: np.ndarray, world: np.ndarray, hips_only: Path) -> dict:
+    """(reps found, exact, fault errors: false positives + misses) of one cached clip, on the
+    hips' lift (before) and on the body's movement (now)."""
+    params = dict(spec["params"])
+    params["rep_overrides"] = {int(k): v for k, v in params.get("rep_overrides", {}).items()}
+    motion = simulate(MotionParams(**params), fps=spec["fps"])
+    opts = RenderOptions(**spec["options"])
+    cam = Renderer(motion, Camera(**spec["camera"]), opts).camera
+    series = LandmarkSeries(motion.t_s, image, (cam.width, cam.height), world, spec["name"], {})
+    truth = truth_dict(motion, cam, opts, name=spec["name"])
+    out: dict = {"true": motion.rep_count}
+    for key, path in (("hips", hips_only), ("body", None)):
+        sc = score_clip(analyze_series(series, profile_path=path), truth)
+        out[key] = (sc.detected_reps, sc.reps_exact, sum(c[1] + c[2] for c in sc.counts.values()))
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--families", default="front,back,side")
-    ap.add_argument("--json", type=Path, nargs="*", default=[], help="bench_accuracy JSON(s) for the current counts")
+    ap.add_argument("--size", default="480x360", help="WIDTHxHEIGHT the cache was filled at")
     args = ap.parse_args()
-    current = {c["name"]: c["pipeline"]["reps"] for j in args.json for c in json.loads(j.read_text())["clips"]
-               if "pipeline" in c}
-    tally: dict[str, list[tuple[bool, bool | None]]] = {}
-    for spec in build_suite(7, (480, 360)) + limits_suite((480, 360)):
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    hips_only = Path(tempfile.mkdtemp()) / "hips_only.toml"
+    hips_only.write_text(HIPS_ONLY)
+    tally: dict[str, list[dict]] = {}
+    print(f"{'clip':52s} true  hips (exact, fault errors)  body (exact, fault errors)")
+    for spec in build_suite(7, size) + limits_suite(size) + endon_cases(size):
         path = _pose_cache_path(spec, False, args.cache)
         if spec["family"] not in args.families.split(",") or path is None or not path.exists():
             continue
-        params = dict(spec["params"])
-        params["rep_overrides"] = {int(k): v for k, v in params.get("rep_overrides", {}).items()}
-        motion = simulate(MotionParams(**params), fps=spec["fps"])
         with np.load(path) as z:
-            image = z["image"]
-        n = count_reps(motion.t_s, view_free_signal(motion.t_s, image, (spec["camera"]["width"], spec["camera"]["height"])))
-        now = current.get(spec["name"])
-        tally.setdefault(spec["family"], []).append((n == motion.rep_count, None if now is None else now == motion.rep_count))
-        print(f"{spec['name']:34s} true {motion.rep_count}  view-free {n}  shipped {'-' if now is None else now}")
+            image, world = z["image"], z["world"]
+        row = score(spec, image, world, hips_only)
+        true = row.pop("true")
+        tally.setdefault(spec["family"], []).append(row)
+        print(f"{spec['name']:52s} {true:4d}  {row['hips'][0]:2d} {'ok ' if row['hips'][1] else 'BAD'} {row['hips'][2]:2d}"
+              f"               {row['body'][0]:2d} {'ok ' if row['body'][1] else 'BAD'} {row['body'][2]:2d}")
+    print("\nfamily   clips  reps exact: hips  body   fault fp+fn: hips  body")
     for fam, rows in tally.items():
-        known = [b for _, b in rows if b is not None]
-        print(f"{fam:8s} view-free exact {sum(a for a, _ in rows)}/{len(rows)}"
-              + (f", shipped exact {sum(known)}/{len(known)}" if known else ""))
+        print(f"{fam:8s} {len(rows):5d}              {sum(r['hips'][1] for r in rows):4d}  {sum(r['body'][1] for r in rows):4d}"
+              f"                     {sum(r['hips'][2] for r in rows):4d}  {sum(r['body'][2] for r in rows):4d}")
     return 0
 
 

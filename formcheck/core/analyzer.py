@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.core import exercise as exercise_mod
+from formcheck.core.body_lift import body_lift_for
 from formcheck.core.errors import ConfigError, NoPersonError
 from formcheck.core.faults import assessable, judge_rep, rep_timing, unmeasured
 from formcheck.core.kinematics import LegTracker
@@ -25,7 +26,7 @@ from formcheck.core.profile import EXERCISES, Profile, load_profile
 from formcheck.core.report import FrameResult, Rep, SetReport
 from formcheck.core.reps import RepWindow, Segmenter
 from formcheck.core.setup import decide_setup
-from formcheck.core.signals import refine_peak, rep_signal, reps_config, spike_min
+from formcheck.core.signals import lift_signal_name, refine_peak, rep_signal, reps_config, spike_min
 from formcheck.core.smoothing import OneEuroFilter, smooth_offline
 from formcheck.core.stats import count_by_side, finite_median, working_side
 from formcheck.core.view import ViewEstimate, camera_advice, estimate_view, shown_angles, view_family
@@ -282,10 +283,10 @@ class Analyzer:
                 lv.cues.append((t_s + self.profile.reps.live_cue_s, f.code, f.cue))
 
     def _judge(self, index: int, win: RepWindow, m: dict[str, np.ndarray], t_s: np.ndarray,
-               codes: set[str], view: str, profile: Profile | None = None) -> Rep:
+               codes: set[str], view: str, profile: Profile | None = None, offline: bool = False) -> Rep:
         """One rep judged by ``profile`` (default: the live one), labelled with the user's side."""
         profile = profile or self.profile
-        sig = rep_signal(profile, view)
+        sig = rep_signal(profile, view, offline)
         rep = judge_rep(index, win, m, t_s, m["leg_state"].astype(np.int64), profile, codes, sig)
         side = self._side_at(win.peak_frame)
         if side != AUTO and rep.side != Side.BOTH:
@@ -335,15 +336,17 @@ class Analyzer:
         for k in SMOOTHED:
             m[k] = smooth_offline(t, m[k], sigma_s=sm.offline_sigma_s, max_gap_s=sm.max_gap_s,
                                   spike_min_deg=spike_min(profile, k))
+        if lift_signal_name(profile, view, offline=True) == "body_lift_sw":
+            m["body_lift_sw"] = body_lift_for(profile, t, image, self.image_size)
         return m
 
     def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],
                  view: str) -> tuple[list[RepWindow], list[str], int]:
         """Rep windows, the display phase per frame, and how many straight-leg tops were ignored."""
-        seg = Segmenter(reps_config(profile, view))
+        seg = Segmenter(reps_config(profile, view, offline=True))
         windows: list[RepWindow] = []
         phases: list[str] = []
-        hip, knee = m[rep_signal(profile, view).name], m["knee_deg"]
+        hip, knee = m[rep_signal(profile, view, offline=True).name], m["knee_deg"]
         for i in range(t.size):
             phase, closed, _ = seg.step(i, float(t[i]), float(hip[i]), float(knee[i]))
             windows.extend(closed)
@@ -385,9 +388,9 @@ class Analyzer:
         partials: list[Rep] = []
         for win in sorted(windows, key=lambda w: w.peak_frame):
             if win.counted:
-                reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view, profile))
+                reps.append(self._judge(len(reps) + 1, win, m, t, codes, view.view, profile, offline=True))
             else:
-                partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view, profile))
+                partials.append(self._judge(len(partials) + 1, win, m, t, codes, view.view, profile, offline=True))
         not_assessed = list(not_assessed) + unmeasured(reps, m, codes, profile)
         warnings_ = self._warnings(profile, t, present, windows, view, why, ignored)
         return SetReport(
@@ -404,7 +407,7 @@ class Analyzer:
                    present: np.ndarray, view: str) -> tuple[str, str]:
         """Which exercise the set is (and why), from the frames at the top of its reps."""
         top = np.zeros(t.size, bool)
-        sig = rep_signal(profile, view)
+        sig = rep_signal(profile, view, offline=True)
         for win in windows:
             tm = rep_timing(win, t, m[sig.name], profile, sig)
             top[tm.top_start:tm.top_end + 1] = True

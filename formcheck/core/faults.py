@@ -75,7 +75,7 @@ class RepSignal:
     """The per-frame measure reps are segmented and timed on, with its bands in its own unit.
 
     Side-on and oblique it is the hip extension (degrees); from the feet or the head the hip's
-    image lift (shoulder widths, see ``[lift]`` in the profile)."""
+    image lift, or offline the whole body's (shoulder widths, see ``[lift]`` in the profile)."""
 
     name: str
     hold_band: float  # within this of the peak = at the top (top window; a hold happens inside it)

@@ -118,6 +118,9 @@ class Lift(_Section):
     phase_speed_sw_s: float = num("shoulder widths/s", 0.0, 100.0)
     pause_speed_floor_sw_s: float = num("shoulder widths/s", 0.0, 100.0)
     spike_min_sw: float = num("shoulder widths", 0.0, 10.0)
+    offline_body: bool = flag()
+    body_range_pct: float = num("percentile", 0.0, 49.0)
+    body_rise_sw: float = num("shoulder widths", 0.0, 10.0, lo_open=True)
 
 
 @dataclass(frozen=True, kw_only=True)

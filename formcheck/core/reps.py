@@ -29,7 +29,7 @@ from formcheck.core.vocab import Phase
 class SegmenterConfig:
     """The segmenter's thresholds, in the unit of its rep signal (degrees or shoulder widths)."""
 
-    signal: str  # the measure fed as ``hip``: "hip_deg" or "hip_lift_sw"
+    signal: str  # the measure fed as ``hip``: "hip_deg", "hip_lift_sw" or (offline) "body_lift_sw"
     enter_rise: float  # a rise this far above the running bottom starts a concentric ...
     enter_rise_frac: float  # ... or this fraction of the set's range, whichever is larger
     exit_drop: float

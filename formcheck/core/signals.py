@@ -1,8 +1,9 @@
 """The rep signal of a view: which measure reps are segmented and timed on, with its settings.
 
 Side-on and oblique it is the hip extension (degrees, ``[reps]``); from the feet or the head,
-with ``[lift]`` enabled, the hips' image lift (shoulder widths). Live and offline both ask here,
-so the two drivers cannot disagree on a view's signal or units.
+with ``[lift]`` enabled, the hips' image lift (shoulder widths), or offline with ``offline_body``
+the whole body's movement in the same unit (``core/body_lift.py``). Live and offline both ask
+here, so the two drivers cannot disagree on a view's signal or units.
 """
 
 from __future__ import annotations
@@ -34,7 +35,17 @@ def _lifts(profile: Profile, view: str) -> bool:
     return view_family(view) in END_ON_FAMILIES and profile.lift.enabled
 
 
-def reps_config(profile: Profile, view: str) -> SegmenterConfig:
+def lift_signal_name(profile: Profile, view: str, offline: bool) -> str | None:
+    """The lift measure reps are found on in this view (None: the hip angle).
+
+    Offline from the feet or the head, with ``offline_body``, the body's principal movement:
+    fitted on the whole set, so live keeps the hips' lift."""
+    if not _lifts(profile, view):
+        return None
+    return "body_lift_sw" if offline and profile.lift.offline_body else "hip_lift_sw"
+
+
+def reps_config(profile: Profile, view: str, offline: bool = False) -> SegmenterConfig:
     """The segmenter's settings for this view, in the unit of its rep signal (``signal``).
 
     From the feet or the head the knee check is looser, and with ``[lift]`` enabled the
@@ -45,20 +56,22 @@ def reps_config(profile: Profile, view: str) -> SegmenterConfig:
     cfg = SegmenterConfig.from_reps(profile.reps)
     if view_family(view) in END_ON_FAMILIES:
         cfg = replace(cfg, max_knee_at_top_deg=profile.reps.front_max_knee_at_top_deg)
-    if _lifts(profile, view):
+    lift = lift_signal_name(profile, view, offline)
+    if lift is not None:
         lf = profile.lift
-        cfg = replace(cfg, signal="hip_lift_sw", enter_rise=lf.enter_rise_sw, exit_drop=lf.exit_drop_sw,
+        cfg = replace(cfg, signal=lift, enter_rise=lf.enter_rise_sw, exit_drop=lf.exit_drop_sw,
                       min_rise=lf.min_rise_sw, top_band=lf.top_band_sw, phase_speed_per_s=lf.phase_speed_sw_s,
                       min_peak=-np.inf, start_top_min=np.inf)
     return cfg
 
 
-def rep_signal(profile: Profile, view: str) -> RepSignal:
+def rep_signal(profile: Profile, view: str, offline: bool = False) -> RepSignal:
     """The measure reps are segmented and timed on in this view, with its bands."""
-    if _lifts(profile, view):
+    lift = lift_signal_name(profile, view, offline)
+    if lift is not None:
         lf = profile.lift
         hold = profile.fault(FaultCode.NO_TOP_HOLD)
-        return RepSignal("hip_lift_sw", lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac,
+        return RepSignal(lift, lf.top_band_sw, lf.tempo_top_band_sw, profile.reps.tempo_bottom_band_frac,
                          hold.pause_speed_frac, lf.pause_speed_floor_sw_s, hold.pause_window_s,
                          hold.hold_measure == "pause")
     return RepSignal.hip(profile)
