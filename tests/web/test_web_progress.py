@@ -151,8 +151,12 @@ def test_compare_routes_answer_404_for_sets_the_caller_may_not_see(team):
             assert ("Cannot compare these" in r.text) == (status == 409)  # the picker stays, with the reason
     assert a.get(f"/compare?a={x}").status_code == 200  # A chosen, B not yet: the picker
     for who in (b, c2):
-        for path in (f"/compare/view?a={x}&b={y}", f"/compare/view?a={x}&sides=1"):
+        for path in (f"/compare/view?a={x}&b={y}", f"/compare/view?a={x}&sides=1", f"/compare/export?a={x}&b={y}",
+                     f"/compare/export?a={x}&sides=1"):
             assert who.get(path).status_code == 404
+    assert c1.get(f"/compare/export?a={x}&b={d_set}").status_code == 404  # another coach's athlete
+    r = c1.get(f"/compare/export?a={x}&b={y}")  # visible, no video: a plain 409, nothing to download
+    assert r.status_code == 409 and "attachment" not in r.headers.get("content-disposition", "")
     assert c1.get(f"/compare/view?a={x}&b={d_set}").status_code == 404  # another coach's athlete
     assert c2.get(f"/compare/view?a={d_set}&b={x}").status_code == 404
     # Seeded sets have no video: visible, but nothing to line up (a plain 409, not a traceback).

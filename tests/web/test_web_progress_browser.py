@@ -8,6 +8,7 @@ author deletes it. Screenshots at 1280 and 390 px go to $FORMCHECK_SCREENSHOTS (
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -130,6 +131,36 @@ def _compare(coach, url: str, tmp_path: Path, clip_id: str, other_id: str, athle
     coach.wait_for_function("[...document.querySelectorAll('video.fcc-video')].every(v => !v.paused && v.currentTime > 0.3)")
     coach.locator(".fcc-play").click()
     _shots(tmp_path).take(coach, "compare")
+    _export_plays_offline(coach, tmp_path)
     coach.goto(f"{url}/compare?a={clip_id}&sides=1")
     assert "needs reps on both legs" in coach.locator("p.error").inner_text()
     assert coach.locator("select[name=a]").input_value() == clip_id  # the picker stays as chosen
+
+
+def _export_plays_offline(coach, tmp_path: Path) -> None:
+    """The compare export: one file, both videos inside, playing from disk with no request out."""
+    with coach.expect_download() as download:
+        coach.click("a[download]")
+    path = tmp_path / "compare-export.html"
+    download.value.save_as(path)
+    text = path.read_text()
+    assert text.count('src="data:video/mp4;base64,') == 2 and "/api/clips/" not in text
+    page = coach.context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(path.as_uri())
+    # Polled with evaluate: the page's security policy forbids the eval that wait_for_function uses.
+    _until(page, "() => [...document.querySelectorAll('video.fcc-video')].every(v => v.readyState >= 2)")
+    page.locator(".fcc-play").click()
+    _until(page, "() => [...document.querySelectorAll('video.fcc-video')].every(v => !v.paused && v.currentTime > 0.3)")
+    page.close()
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert not errors, errors
+
+
+def _until(page, js: str, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(js):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {js}"
+        page.wait_for_timeout(100)
