@@ -16,7 +16,7 @@ from pathlib import Path
 from formcheck.core.align import pair_reps
 from formcheck.core.errors import ConfigError, InputError, OutputError
 from formcheck.core.report import SetReport, read_json
-from formcheck.outputs.html.compare import CompareSide, Keymark, relative_url, write_compare_html
+from formcheck.outputs.html.compare import CompareSide, Keymark, relative_url, video_data_uri, write_compare_html
 from formcheck.outputs.places import describe_write_error, not_a_file
 
 __all__ = ["LoadedSet", "compare_paths", "load_set", "read_keymarks"]
@@ -85,10 +85,18 @@ def _beside(video: Path | None, out_dir: Path, label: str) -> Path | None:
     return target
 
 
+def _video_ref(video: Path | None, out_dir: Path, label: str, page: Path, one_file: bool) -> str | None:
+    """How the page reaches a set's video: inside it (``one_file``) or a file beside it."""
+    if one_file:
+        return video_data_uri(video) if video is not None else None
+    return relative_url(_beside(video, out_dir, label), page)
+
+
 def compare_paths(path_a: Path, path_b: Path | None, out_dir: Path, *, sides: bool = False,
                   pick: tuple[int | None, int | None] = (None, None), keymarks_a: tuple[Keymark, ...] = (),
-                  keymarks_b: tuple[Keymark, ...] = (), **analyze_options) -> Path:
-    """Write the compare page of A and B (or of A's left and right reps) into ``out_dir``."""
+                  keymarks_b: tuple[Keymark, ...] = (), one_file: bool = False, **analyze_options) -> Path:
+    """Write the compare page of A and B (or of A's left and right reps) into ``out_dir``.
+    ``one_file``: the videos inside the page (one file to send), not beside it."""
     from formcheck.pipeline import output_stem
 
     out_dir = Path(out_dir)
@@ -110,14 +118,14 @@ def compare_paths(path_a: Path, path_b: Path | None, out_dir: Path, *, sides: bo
             raise InputError(f"{Path(path_a).name}: --sides needs reps on both legs "
                              f"(left {len(reps_a)}, right {len(reps_b)})")
         page = out_dir / f"{set_a.stem}-left-vs-right.html"
-        video = _beside(set_a.video, out_dir, "a")
-        side_a = CompareSide(set_a.report, "L", relative_url(video, page), reps_a, marks_a, set_a.name)
-        side_b = CompareSide(set_a.report, "R", relative_url(video, page), reps_b, (), set_a.name)
+        video = _video_ref(set_a.video, out_dir, "a", page, one_file)
+        side_a = CompareSide(set_a.report, "L", video, reps_a, marks_a, set_a.name)
+        side_b = CompareSide(set_a.report, "R", video, reps_b, (), set_a.name)
     else:
         page = out_dir / f"{set_a.stem}-vs-{set_b.stem}.html"
-        side_a = CompareSide(set_a.report, "A", relative_url(_beside(set_a.video, out_dir, "a"), page), (), marks_a,
+        side_a = CompareSide(set_a.report, "A", _video_ref(set_a.video, out_dir, "a", page, one_file), (), marks_a,
                              set_a.name)
-        side_b = CompareSide(set_b.report, "B", relative_url(_beside(set_b.video, out_dir, "b"), page), (), marks_b,
+        side_b = CompareSide(set_b.report, "B", _video_ref(set_b.video, out_dir, "b", page, one_file), (), marks_b,
                              set_b.name)
     chosen = _pick(side_a, side_b, pick, not sides)
     title = f"{set_a.name}: left leg against right" if sides else None

@@ -37,6 +37,8 @@ def compare(
     rep_b: Optional[int] = typer.Option(None, "--rep-b", min=1, help="Show this rep of B first (default: the one "
                                         "A's rep is matched with)."),
     sides: bool = typer.Option(False, "--sides", help="Left leg against right leg within set A."),
+    one_file: bool = typer.Option(False, "--one-file", help="Put both videos inside the page: one HTML file "
+                                  "to send (larger; no video files beside it)."),
     keyframes_a: Optional[Path] = typer.Option(None, "--keyframes-a", help="A coach's keyframes of A: JSON "
                                                "[{\"t_s\": 2.4, \"title\": \"...\"}] (default: the report's own)."),
     keyframes_b: Optional[Path] = typer.Option(None, "--keyframes-b", help="The same for B."),
@@ -58,7 +60,8 @@ def compare(
         page = compare_paths(a, b, out, sides=sides, pick=(rep_a, rep_b),
                              keymarks_a=_keymarks(keyframes_a, "--keyframes-a"),
                              keymarks_b=_keymarks(keyframes_b, "--keyframes-b"),
-                             exercise=exercise.value, side=side.value, model=model, progress=not quiet)
+                             exercise=exercise.value, side=side.value, model=model, progress=not quiet,
+                             one_file=one_file)
     except FormcheckError as exc:
         typer.echo(f"formcheck: error: {exc}", err=True)
         raise typer.Exit(exc.exit_code)

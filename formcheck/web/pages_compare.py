@@ -11,7 +11,6 @@ app's video route.
 
 from __future__ import annotations
 
-import base64
 import json
 from urllib.parse import urlsplit
 
@@ -23,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from formcheck.core.errors import FormcheckError, InputError
 from formcheck.core.report import SetReport, read_frames_csv
-from formcheck.outputs.html.compare import CompareSide, Keymark, compare_assets, render_compare_html, video_time_of
+from formcheck.outputs.html.compare import (CompareSide, Keymark, compare_assets, render_compare_html,
+                                             video_data_uri, video_time_of)
 from formcheck.web import access
 from formcheck.web.deps import Caller, caller, db_session, parts
 from formcheck.web.errors import Conflict, TooLarge, http_status
@@ -79,7 +79,7 @@ def _video_inline(request: Request, clip: Clip, budget: list[int]) -> str:
         if budget[0] < 0:
             raise TooLarge(f"the two videos are over {EXPORT_MAX_BYTES // (1024 * 1024)} MB together: "
                            "too large for one file; use the page of its own")
-        return "data:video/mp4;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+        return video_data_uri(path)
     finally:
         storage.release(clip.video_key)
 

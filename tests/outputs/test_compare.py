@@ -6,6 +6,8 @@ the report page's tests do), so the evidence is about the alignment, not the pos
 
 from __future__ import annotations
 
+import base64
+
 import json
 import re
 import shutil
@@ -96,6 +98,19 @@ def test_earlier_reports_give_the_same_page(compared, tmp_path):
     videos = re.findall(r'<video[^>]* src="([^"]+)"', again.read_text())
     assert videos == ["a-quick.annotated.mp4", "b-slow.annotated.mp4"]
     assert all((tmp_path / "page" / v).stat().st_size > 10_000 for v in videos)
+
+
+def test_one_file_carries_both_videos_inside(compared, tmp_path):
+    """--one-file: the page alone, its videos as data URIs (the same bytes), no file beside it."""
+    out, _ = compared
+    res = CliRunner().invoke(app, ["compare", str(out / "quick.json"), str(out / "slow.json"), "--one-file",
+                                   "--out", str(tmp_path / "one"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["quick-vs-slow.html"]
+    text = (tmp_path / "one" / "quick-vs-slow.html").read_text()
+    sources = re.findall(r'<video[^>]* src="data:video/mp4;base64,([^"]+)"', text)
+    assert [base64.b64decode(v) for v in sources] == [(out / f"{n}.annotated.mp4").read_bytes() for n in ("quick", "slow")]
+    assert "media-src 'self' file: blob: data:" in text
 
 
 def test_left_leg_against_right_leg_of_one_set(tmp_path):

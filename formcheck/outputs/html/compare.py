@@ -10,6 +10,8 @@ beside it. Nothing here judges anything: every number is read from the two repor
 
 from __future__ import annotations
 
+import base64
+
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -55,6 +57,11 @@ class CompareSide:
 
     def title(self) -> str:
         return self.name or (Path(self.report.source).name if self.report.source else f"set {self.label}")
+
+
+def video_data_uri(path: Path) -> str:
+    """A video inside the page (the one-file export): no file beside it, no request anywhere."""
+    return "data:video/mp4;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
 def video_time_of(report: SetReport, name: str = ""):
