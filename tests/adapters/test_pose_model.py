@@ -18,7 +18,8 @@ import pytest
 from formcheck.adapters import pose as pose
 from formcheck.core.errors import ConfigError, InputError, ModelError
 from formcheck.core.landmarks import LandmarkSeries
-from formcheck.adapters.pose import PoseEstimator, PoseResult, _AthleteTracker, check_model_file, extract_landmarks
+from formcheck.adapters.pose import PoseEstimator, PoseResult, check_model_file, extract_landmarks
+from formcheck.adapters.pose_people import AthleteTracker
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "pose_landmarker_full.task"
@@ -124,7 +125,7 @@ def _person(cx: float, cy: float, scale: float) -> np.ndarray:
 
 
 def test_tracker_starts_with_the_largest_then_follows_the_nearest():
-    tracker = _AthleteTracker(lambda: 1.0, reacquire_after_ms=1000)
+    tracker = AthleteTracker(lambda: 1.0, reacquire_after_ms=1000)
     small_left, big_right = _person(0.25, 0.5, 0.10), _person(0.75, 0.5, 0.30)
     assert tracker.choose([small_left, big_right], t_ms=0) == 1
     # the athlete (right) shrinks as she moves away; a big newcomer appears on the left
@@ -133,7 +134,7 @@ def test_tracker_starts_with_the_largest_then_follows_the_nearest():
 
 
 def test_tracker_near_tie_goes_to_the_larger_and_reacquires_after_a_gap():
-    tracker = _AthleteTracker(lambda: 1.0, reacquire_after_ms=1000)
+    tracker = AthleteTracker(lambda: 1.0, reacquire_after_ms=1000)
     tracker.choose([_person(0.5, 0.5, 0.2)], t_ms=0)
     # both within the tie tolerance of the last centroid: the larger wins
     assert tracker.choose([_person(0.51, 0.5, 0.1), _person(0.53, 0.5, 0.3)], t_ms=33) == 1
