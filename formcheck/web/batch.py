@@ -24,6 +24,7 @@ from formcheck.outputs.html.index import IndexEntry
 from formcheck.web.jobs import AppParts
 from formcheck.web.models import Clip, User
 from formcheck.web.review import THUMBNAIL_NAME
+from formcheck.web.storage import read_text
 from formcheck.web.upload import NOT_A_VIDEO, SNIFF_BYTES, sniff_container
 
 BATCH_EMAIL = "batch@formcheck.invalid"
@@ -172,13 +173,7 @@ def _job_key(r: Row, name: str) -> str:
 
 
 def _stored_text(parts: AppParts, r: Row, name: str) -> str:
-    key = _job_key(r, name)
-    if not parts.storage.exists(key):
-        return ""
-    try:
-        return parts.storage.local_path(key).read_text(encoding="utf-8")
-    finally:
-        parts.storage.release(key)
+    return read_text(parts.storage, _job_key(r, name)) or ""
 
 
 def _export_page(parts: AppParts, r: Row, stem: str, out_dir: Path) -> str | None:

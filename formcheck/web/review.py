@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from formcheck.outputs.html import PageImages, page_assets, render_report_html
 from formcheck.outputs.html.page import write_text_atomic
+from formcheck.web.storage import read_text
 
 if TYPE_CHECKING:
     from formcheck.pipeline import AnalysisResult
@@ -48,13 +49,7 @@ def write_fragment(storage: "Storage", clip_id: str, result: "AnalysisResult", u
 
 def read_fragment(storage: "Storage", clip_id: str) -> str | None:
     """The stored section, or None for a set analysed before the app stored one."""
-    key = storage.key_for(storage.work_dir(clip_id) / FRAGMENT_NAME)
-    if not storage.exists(key):
-        return None
-    try:
-        return storage.local_path(key).read_text(encoding="utf-8")
-    finally:
-        storage.release(key)  # a re-run on another worker rewrites it: never serve a stale copy
+    return read_text(storage, storage.key_for(storage.work_dir(clip_id) / FRAGMENT_NAME))
 
 
 def report_assets() -> dict[str, str]:

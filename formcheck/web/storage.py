@@ -102,6 +102,17 @@ class LocalStorage:
         """Nothing to do: the folder is the store, not a copy of it."""
 
 
+def read_text(storage: Storage, key: str) -> str | None:
+    """A small stored text file read afresh (None when absent): a job run again, maybe on another
+    worker, rewrites it, so an object store's local copy is dropped once read."""
+    if not storage.exists(key):
+        return None
+    try:
+        return storage.local_path(key).read_text(encoding="utf-8")
+    finally:
+        storage.release(key)
+
+
 def make_storage(settings: "Settings") -> Storage:
     """The folder in the data folder by default; another folder; or ``s3://BUCKET[/PREFIX]``."""
     url = settings.storage_url
