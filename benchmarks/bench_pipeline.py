@@ -5,7 +5,8 @@
 VIDEO defaults to ../shared/clips/bridge_side_2reps.mp4 (1280x720), re-timed here to a 720p30
 clip of ``--seconds`` (looped; ffmpeg of imageio-ffmpeg, in a temporary folder). One run prints,
 side by side on the same clip: frames per second of (a) the serial decode + pose model loop in
-this process, (b) ``analyze --no-annotate`` (``analyze_path``, no cache, ``--jobs``), (c)
+this process, (d) ``--jobs`` copies of (a) at once in processes of their own (the machine's
+ceiling for any split of the work), (b) ``analyze --no-annotate`` (``analyze_path``, no cache, ``--jobs``), (c)
 ``analyze`` with the annotated video, their ratios against the goals (b/a >= 1.7, b at >= 2x
 real time, c adding < 15 % over b); then a folder of 8 clips of 4 s: the serial loop over the
 8, and the ``formcheck analyze FOLDER`` command (a process, as a user runs it) with ``--jobs 1``
@@ -17,6 +18,7 @@ printed: the machine may be shared, so the ratios measured side by side are what
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from formcheck.adapters.pose import PoseEstimator
 from formcheck.adapters.pose_pool import available_cores
@@ -57,6 +60,41 @@ def serial_loop(paths: list[Path]) -> tuple[int, float]:
     return n, time.perf_counter() - t0
 
 
+def _copy_of_loop(path: Path, start: Any, out: Any) -> None:
+    """One copy of the serial loop in a process of its own, started with the others."""
+    route_native_stderr()
+    with open_video(path) as video, PoseEstimator() as est:
+        est.detect(next(iter(video)).bgr, 0.0)  # the model loaded and warm before the clock starts
+    start.wait()
+    out.put(serial_loop([path]))
+
+
+def copies_side_by_side(path: Path, copies: int) -> tuple[int, float]:
+    """Frames and seconds of ``copies`` serial loops over the whole clip at once, one per process:
+    the most that splitting this work between processes can give on this machine (the copies
+    share the cores, the memory bus and the caches as a split run's workers do)."""
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_copy_of_loop, args=(path, start, out)) for _ in range(copies)]
+    for p in procs:
+        p.start()
+    time.sleep(3.0)  # the copies import and load the model before the start
+    start.set()
+    got = [out.get(timeout=3600) for _ in procs]
+    for p in procs:
+        p.join()
+    return sum(n for n, _ in got), max(s for _, s in got)
+
+
+def decode_only(path: Path) -> tuple[int, float]:
+    """Frames and seconds of decoding the clip alone: the annotated video's own floor (it draws on
+    a second decode of the clip, since frames are not kept), before any drawing or encoding."""
+    t0 = time.perf_counter()
+    with open_video(path) as video:
+        n = sum(1 for _ in video)
+    return n, time.perf_counter() - t0
+
+
 def timed_analyze(path: Path, jobs: int, annotate: bool, out: Path) -> float:
     t0 = time.perf_counter()
     analyze_path(path, out_dir=out, annotate=annotate, use_cache=False, jobs=jobs)
@@ -65,12 +103,18 @@ def timed_analyze(path: Path, jobs: int, annotate: bool, out: Path) -> float:
 
 def compare(label: str, paths: list[Path], jobs: int, tmp: Path, duration_s: float) -> None:
     n, base_s = serial_loop(paths)
+    n_copies, copies_s = copies_side_by_side(paths[0], jobs)
     plain_s = timed_analyze(paths[0], jobs, False, tmp / "plain")
     full_s = timed_analyze(paths[0], jobs, True, tmp / "full")
     print(f"\n{label}: {n} frames, {duration_s:.1f} s of video, --jobs {jobs}")
     print(f"  (a) serial decode + pose model  {n / base_s:6.1f} fps  ({base_s:.2f} s, {duration_s / base_s:.2f}x real time)")
+    print(f"  (d) {jobs} copies of (a) at once   {n_copies / copies_s:6.1f} fps  (together; "
+          f"{n_copies / copies_s / (n / base_s):.2f}x (a): the ceiling of any split into {jobs})")
     print(f"  (b) analyze --no-annotate       {n / plain_s:6.1f} fps  ({plain_s:.2f} s, {duration_s / plain_s:.2f}x real time)")
     print(f"  (c) analyze (annotated video)   {n / full_s:6.1f} fps  ({full_s:.2f} s, {duration_s / full_s:.2f}x real time)")
+    n_dec, dec_s = decode_only(paths[0])
+    print(f"  (e) decoding alone              {n_dec / dec_s:6.1f} fps  (one process: {100 * dec_s / plain_s:.0f} % "
+          f"of b's time; the video's second decode split over {jobs} processes: ~{100 * dec_s / jobs / plain_s:.0f} %)")
     print(f"  b/a = {base_s / plain_s:.2f}x (goal >= 1.7); b = {duration_s / plain_s:.2f}x real time (goal >= 2); "
           f"annotated video adds {100 * (full_s / plain_s - 1):+.0f} % over b (goal < 15 %)")
 

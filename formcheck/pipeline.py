@@ -206,7 +206,7 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
     ``options``: the keywords of ``analyze_path`` (``out_dir`` required). A bad profile raises
     before any work.
     """
-    from formcheck.adapters.pose_pool import available_cores, extract_parallel
+    from formcheck.adapters.pose_pool import Task, available_cores, extract_parallel
     from formcheck.outputs.places import os_error_of
 
     jobs = available_cores() if jobs is None else max(1, int(jobs))
@@ -233,17 +233,33 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
         return
     options.pop("progress", None)  # the pool's clips report as they complete
     profile = initial_profile(options.get("exercise", "auto"), options.get("profile_path"))
+    annotate = options.pop("annotate", True)
     keys: dict[Path, str] = {}
     caches: dict[Path, Path | None] = {}
     to_extract: list[Path] = []
+    drawn: list[Task] = []  # the videos of clips whose landmarks were cached
 
-    def finish(path: Path, series: "LandmarkSeries | FormcheckError") -> None:
-        def work() -> AnalysisResult:
+    def finish(path: Path, series: "LandmarkSeries | FormcheckError") -> "list[Task] | None":
+        """The report here; the annotated video as a task in the pool; the other files when it is in."""
+        try:
             if isinstance(series, FormcheckError):
                 raise series
             kept = series if path not in keys else _keep(series, keys[path], caches[path])
-            return _report_and_outputs(path, kept, out_dir=out_dir, stem=names[path], profile=profile, **options)
-        deliver(path, work)
+            kept, report = _report_of(path, kept, profile=profile, **options)
+            video = _video_task(path, kept, report, out_dir, names[path]) if annotate else None
+        except (FormcheckError, OSError) as exc:
+            deliver(path, lambda: _raise(exc))
+            return None
+
+        def outputs(video_path: "Path | None") -> AnalysisResult:
+            return _write_outputs(path, kept, report, out_dir=out_dir, stem=names[path], video=video_path,
+                                  annotate=annotate, **options)
+        if video is None:
+            deliver(path, lambda: outputs(None))
+            return None
+        fn, args, target = video
+        return [Task(fn, args, lambda res: deliver(path, lambda: outputs(
+            _raise(res) if isinstance(res, FormcheckError) else target)))]
 
     for path in paths:
         if path.suffix.lower() not in VIDEO_EXTS or not path.is_file():
@@ -253,12 +269,46 @@ def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult 
         caches[path] = out_dir / f"{names[path]}{CACHE_SUFFIX}" if use_cache else None
         cached = _cached(caches[path], key)
         if cached is not None:
-            finish(path, cached)
+            drawn.extend(finish(path, cached) or [])
         else:
             keys[path] = key
             to_extract.append(path)
-    if to_extract:
-        extract_parallel(to_extract, jobs, model=model, on_done=finish)
+    if to_extract or drawn:
+        extract_parallel(to_extract, jobs, model=model, on_done=finish, first=drawn)
+
+
+def _raise(exc: BaseException) -> Any:
+    raise exc
+
+
+def _report_of(path: Path, series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
+               profile_path: Path | None = None, profile: "Profile | None" = None,
+               **_: Any) -> tuple[LandmarkSeries, SetReport]:
+    """The series (named after its file) and its SetReport."""
+    if not series.source:
+        series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)
+    report = analyze_series(series, exercise=exercise, side=side,
+                            profile_path=str(profile_path) if profile_path else None, profile=profile)
+    return series, report
+
+
+def _video_task(path: Path, series: LandmarkSeries, report: SetReport, out_dir: Path,
+                stem: str) -> tuple[Callable[..., Any], tuple, Path] | None:
+    """A folder clip's annotated video as one pool task (``draw_clip``): (function, arguments,
+    the file it writes); None for a landmark file."""
+    if path.suffix.lower() not in VIDEO_EXTS:
+        return None
+    from formcheck.adapters.video import open_video
+    from formcheck.core.errors import VideoError
+    from formcheck.outputs.annotated_parallel import draw_clip
+    from formcheck.outputs.annotated_video import annotated_suffix
+
+    with open_video(path) as video:
+        if (video.width, video.height) != tuple(series.image_size):
+            raise VideoError(f"{path.name}: frame size changed since the landmarks were cached; "
+                             "run again with --no-cache")
+    target = out_dir / f"{stem}.annotated{annotated_suffix()}"
+    return draw_clip, (path, series, report, target), target
 
 
 def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "auto", side: str = "auto",
@@ -268,21 +318,30 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
                         jobs: int | None = 1, profile: "Profile | None" = None, html: bool = True) -> AnalysisResult:
     """The SetReport of a series and its files (video, plot, CSV, JSON, page) in ``out_dir``.
 
-    The annotated video is drawn in ``jobs`` processes (default here: this one, for a folder
-    whose other clips keep the cores busy). ``profile``: already loaded (else loaded here).
+    The annotated video is drawn in ``jobs`` processes (default here: this one).
+    ``profile``: already loaded (else loaded here).
     """
     del progress  # the pose pass is over
+    series, report = _report_of(path, series, exercise=exercise, side=side, profile_path=profile_path,
+                                profile=profile)
+    return _write_outputs(path, series, report, out_dir=out_dir, annotate=annotate, json_path=json_path,
+                          csv_path=csv_path, stem=stem, jobs=jobs, html=html)
+
+
+def _write_outputs(path: Path, series: LandmarkSeries, report: SetReport, *, out_dir: Path, annotate: bool = True,
+                   json_path: Path | None = None, csv_path: Path | None = None, stem: str | None = None,
+                   jobs: int | None = 1, html: bool = True, video: Path | None = None, **_: Any) -> AnalysisResult:
+    """A report's files in ``out_dir``; ``video``: its annotated video, already drawn (else drawn
+    here when ``annotate``, in ``jobs`` processes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = stem or output_stem(path)
     is_video = path.suffix.lower() in VIDEO_EXTS
-    if not series.source:
-        series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)
-    report = analyze_series(series, exercise=exercise, side=side,
-                            profile_path=str(profile_path) if profile_path else None, profile=profile)
     # The slowest, likeliest-to-fail output first and the JSON report last: a run that stops
     # part-way never leaves a report beside a missing video. Each file is written atomically.
     outputs: dict[str, Path] = {}
-    if annotate and is_video:
+    if video is not None:
+        outputs["video"] = video
+    elif annotate and is_video:
         from formcheck.adapters.pose_pool import available_cores
         from formcheck.outputs.annotated_parallel import write_annotated_parallel
 

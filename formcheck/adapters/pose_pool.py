@@ -27,6 +27,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import concurrent.futures.process
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
@@ -281,13 +282,18 @@ class WorkerPool:
     @staticmethod
     def _results(futures: dict) -> Iterator[tuple[tuple, Any]]:
         for fut in cf.as_completed(futures):
-            try:
-                yield futures[fut], fut.result()
-            except FormcheckError as exc:
-                yield futures[fut], exc
-            except cf.process.BrokenProcessPool as exc:
-                raise ModelError("a worker process died (out of memory, or killed); "
-                                 "try again with --jobs 1") from exc
+            yield futures[fut], WorkerPool.outcome(fut)
+
+    @staticmethod
+    def outcome(fut: cf.Future) -> Any:
+        """A finished future's result, or its FormcheckError; a dead worker raises ModelError."""
+        try:
+            return fut.result()
+        except FormcheckError as exc:
+            return exc
+        except cf.process.BrokenProcessPool as exc:
+            raise ModelError("a worker process died (out of memory, or killed); "
+                             "try again with --jobs 1") from exc
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         executor, self._executor = self._executor, None
@@ -307,6 +313,38 @@ class WorkerPool:
                 proc.join()
 
 
+@dataclass
+class Task:
+    """Work for a pool worker: ``fn(*args)`` there, then ``then(result)`` here, which may return
+    follow-up tasks (a finished clip's annotated video, say)."""
+
+    fn: Callable[..., Any]
+    args: tuple
+    then: Callable[[Any], "list[Task] | None"]
+
+
+def run_tasks(pool: "WorkerPool", tasks: Iterable[Task]) -> None:
+    """Run ``tasks`` ``pool.jobs`` at a time. A finished task's ``then(result)`` runs in this
+    process; the tasks it returns go before those not started yet, so a clip that has its
+    landmarks is finished (drawn) before the next clip starts, and its outputs come early.
+    A FormcheckError is a task's result (one bad clip must not stop the others)."""
+    assert pool._executor is not None, "use the pool in a with block"
+    waiting = list(tasks)
+    waiting.reverse()  # a stack: pop() takes the next task, follow-ups are pushed on top
+    running: dict[cf.Future, tuple[int, Task]] = {}
+    for order in itertools.count():
+        if not (waiting or running):
+            break
+        while waiting and len(running) < pool.jobs:
+            task = waiting.pop()
+            running[pool._executor.submit(task.fn, *task.args)] = (order, task)
+        finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+        for fut in sorted(finished, key=lambda f: running[f][0]):  # in the order they started
+            _, task = running.pop(fut)
+            more = task.then(WorkerPool.outcome(fut))
+            waiting.extend(reversed(more or []))
+
+
 def plan_pool(clips: list[tuple[Path, int | None, float]], jobs: int) -> list[Chunk]:
     """Chunks for several clips, given as (path, frame count, fps): whole clips first, then the
     last ``len(clips) % jobs`` clips (all of them when there are fewer clips than jobs) split in
@@ -323,20 +361,22 @@ def plan_pool(clips: list[tuple[Path, int | None, float]], jobs: int) -> list[Ch
 
 
 def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
-                     on_done: Callable[[Path, "LandmarkSeries | FormcheckError"], None] | None = None,
-                     ) -> dict[Path, LandmarkSeries | FormcheckError]:
+                     on_done: Callable[[Path, "LandmarkSeries | FormcheckError"], "list[Task] | None"] | None = None,
+                     first: Iterable[Task] = ()) -> dict[Path, LandmarkSeries | FormcheckError]:
     """Landmarks of every clip in ``paths``, ``jobs`` processes at a time.
 
     Whole clips go to the workers; the last ``len(paths) % jobs`` clips (all of them when there
     are fewer clips than jobs) are split into chunks so that no core idles at the end.
     A clip that fails maps to its FormcheckError. ``on_done(path, series_or_error)`` is called as
-    each clip completes.
+    each clip completes; the tasks it returns (its annotated video, say) run in the same pool,
+    before the clips not started yet. ``first``: tasks to run before any clip.
     """
     from formcheck.adapters.video import open_video
 
     paths = [Path(p) for p in paths]
     clips: list[tuple[Path, int | None, float]] = []
     out: dict[Path, LandmarkSeries | FormcheckError] = {}
+    first = list(first)
     for path in paths:
         try:
             with open_video(path) as video:
@@ -344,29 +384,31 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
         except FormcheckError as exc:
             out[path] = exc
             if on_done is not None:
-                on_done(path, exc)
+                first.extend(on_done(path, exc) or [])
     chunks = plan_pool(clips, jobs)
     expected = {p: sum(c.path == p for c in chunks) for p in paths}
     parts_done: dict[Path, list[ChunkResult]] = {p: [] for p in paths}
+
+    def collect(path: Path, res: "ChunkResult | FormcheckError") -> "list[Task] | None":
+        if path in out:
+            return None  # another chunk of this clip failed already
+        if isinstance(res, FormcheckError):
+            out[path] = res
+        else:
+            parts_done[path].append(res)
+            if len(parts_done[path]) < expected[path]:
+                return None
+            try:
+                out[path] = stitch(parts_done[path])
+            except FormcheckError as exc:
+                out[path] = exc
+        return on_done(path, out[path]) if on_done is not None else None
+
+    tasks = first + [Task(run_chunk, (c, model), lambda res, p=c.path: collect(p, res)) for c in chunks]
     with WorkerPool(jobs) as pool:
-        for (chunk, _), res in pool.imap(run_chunk, [(c, model) for c in chunks]):
-            path = chunk.path
-            if path in out:
-                continue  # another chunk of this clip failed already
-            if isinstance(res, FormcheckError):
-                out[path] = res
-            else:
-                parts_done[path].append(res)
-                if len(parts_done[path]) < expected[path]:
-                    continue
-                try:
-                    out[path] = stitch(parts_done[path])
-                except FormcheckError as exc:
-                    out[path] = exc
-            if on_done is not None:
-                on_done(path, out[path])
+        run_tasks(pool, tasks)
     return out
 
 
-__all__ = ["Chunk", "ChunkResult", "WorkerPool", "available_cores", "extract_parallel", "plan_chunks",
-           "plan_pool", "run_chunk", "seam_frames", "stitch", "warmup_frames"]
+__all__ = ["Chunk", "ChunkResult", "Task", "WorkerPool", "available_cores", "extract_parallel", "plan_chunks",
+           "plan_pool", "run_chunk", "run_tasks", "seam_frames", "stitch", "warmup_frames"]

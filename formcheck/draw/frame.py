@@ -115,9 +115,8 @@ def overlay_frame(frame_bgr: np.ndarray, landmarks_image: np.ndarray | None, res
     if (cw, ch) == (w, h):
         img = frame_bgr.copy()
     else:
-        img = np.empty((ch, cw, 3), np.uint8)
-        img[:] = BAND
-        img[:h, :w] = frame_bgr
+        # One C call: filling a fresh canvas from a colour tuple in numpy took ~4 ms at 720p.
+        img = cv2.copyMakeBorder(frame_bgr, 0, ch - h, 0, cw - w, cv2.BORDER_CONSTANT, value=BAND)
     pen = Pen(img)
     st, slots = layout.style, layout.slots
     alpha = 0.5 if layout.translucent else 0.7

@@ -161,5 +161,5 @@ class Pen:
             return
         roi = self.img[y0:y1, x0:x1]
         fill = np.empty_like(roi)
-        fill[:] = colour
+        cv2.rectangle(fill, (0, 0), (x1 - x0, y1 - y0), colour, -1)  # faster than numpy's broadcast
         cv2.addWeighted(fill, alpha, roi, 1.0 - alpha, 0.0, dst=roi)

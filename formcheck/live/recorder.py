@@ -69,7 +69,7 @@ class Recorder:
             img, t_s = item
             try:
                 if self._writer is None:
-                    self._writer = VideoWriter(self.path, fps=self.fps, size=(img.shape[1], img.shape[0]))
+                    self._writer = VideoWriter(self.path, fps=self.fps, size=(img.shape[1], img.shape[0]), fast=True)
                     self._t0 = t_s
                 # Real time: frame k of the video shows t0 + k / fps.
                 target = int(math.floor((t_s - self._t0) * self.fps + 1e-6)) + 1

@@ -54,7 +54,7 @@ def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport,
     with open_video(video_path) as video:
         size = (video.width, video.height)
         layout = clip_layout(series, report, size)
-        with VideoWriter(out, fps=fps, size=layout.canvas, threads=threads) as writer:
+        with VideoWriter(out, fps=fps, size=layout.canvas, threads=threads, fast=True) as writer:
             frames = video.frames(start * step, None if stop is None else stop * step, step)
             for frame, result in zip(frames, results):
                 writer.write(draw_frame(frame.bgr, series, frame.index // step, result, report, layout))
@@ -64,6 +64,18 @@ def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport,
                     writer.write(card)
             written = writer.frames_written
     return written
+
+
+def draw_clip(video_path: Path, series: LandmarkSeries, report: SetReport, out: Path) -> Path:
+    """A whole clip's annotated video in one worker of a folder's pool (its encoder on one thread,
+    the other worker keeps the other core); a disk error comes back as the clip's OutputError."""
+    from formcheck.outputs.places import os_error_of
+
+    try:
+        draw_segment(video_path, series, report, 0, None, out, True, threads=1)
+    except OSError as exc:
+        raise os_error_of(exc, video_path, out.parent) from None
+    return out
 
 
 def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path,
@@ -110,4 +122,4 @@ def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: S
     return out_path
 
 
-__all__ = ["write_annotated_parallel", "draw_segment"]
+__all__ = ["draw_clip", "draw_segment", "write_annotated_parallel"]

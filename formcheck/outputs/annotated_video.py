@@ -54,7 +54,7 @@ def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport,
             raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
                              "run again with --no-cache")
         layout = clip_layout(series, report, size)
-        with VideoWriter(out_path, fps=fps, size=layout.canvas) as writer:
+        with VideoWriter(out_path, fps=fps, size=layout.canvas, fast=True) as writer:
             for frame, result in zip(video, results):
                 writer.write(draw_frame(frame.bgr, series, frame.index, result, report, layout))
             card = draw_summary_card(report, size=layout.canvas)

@@ -137,14 +137,15 @@ class FrameKeeper:
         w, h = self._series.image_size
         if frame in self.wanted and bgr.shape[:2] == (h, w):
             x0, y0, x1, y1 = self.box(frame)
-            self.crops[frame] = bgr[y0:y1, x0:x1].copy()
+            # At most the page's size: a 10-minute 1080p set has a hundred of them.
+            self.crops[frame] = _fit(bgr[y0:y1, x0:x1], KEYFRAME_MAX_SIDE_PX).copy()
 
     def fill_from(self, video_path: Path) -> None:
         missing = sorted(self.wanted - self.crops.keys())
         if missing:
-            from formcheck.adapters.frames import grab_frames
+            from formcheck.adapters.frames import each_frame
 
-            for frame, bgr in grab_frames(video_path, missing, self._series.t_s).items():
+            for frame, bgr in each_frame(video_path, missing, self._series.t_s):
                 self.offer(frame, bgr)
 
     def crop(self, frame: int) -> np.ndarray:
