@@ -1,6 +1,7 @@
 """Benchmark: resident memory of `formcheck analyze` on a long 1080p clip (goal: under 1 GB).
 
     .venv/bin/python benchmarks/bench_memory.py [--clip LONG.mp4 | --source SHORT.mp4] [--minutes 10] [--jobs N] [--annotate]
+        [--out DIR] [--stop-after SECONDS]
 
 Without ``--clip``, a 1920x1080 30 fps clip of ``--minutes`` is made in a temporary folder from
 ``--source`` (default ../shared/clips/bridge_side_2reps.mp4, else samples/slht_left_good.mp4; a
@@ -85,6 +86,8 @@ def main() -> int:
     ap.add_argument("--source", type=Path, help="the short clip to loop (default: a real clip or a sample)")
     ap.add_argument("--keep", type=Path, help="make the long clip in this folder and keep it")
     ap.add_argument("--out", type=Path, help="analyze's --out, kept, with its landmark cache (default: none, --no-cache)")
+    ap.add_argument("--stop-after", type=float, help="stop formcheck (SIGTERM) after this many seconds: the "
+                    "peaks of a steady state without waiting for the end")
     ap.add_argument("extra", nargs="*", help="more analyze options, after --, e.g. -- --no-html")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +104,11 @@ def main() -> int:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         peak_rss = peak_pss = peak_parent = 0
         peak_at = 0.0
+        stopped = False
         while proc.poll() is None:
+            if args.stop_after and not stopped and time.perf_counter() - t0 > args.stop_after:
+                proc.terminate()
+                stopped = True
             rss, pss, parent = tree_memory_kb(proc.pid)
             if rss > peak_rss:
                 peak_at = time.perf_counter() - t0
@@ -109,11 +116,11 @@ def main() -> int:
             time.sleep(0.25)
         out, err = proc.communicate()
         took = time.perf_counter() - t0
-    print(f"{clip.name}: exit {proc.returncode} in {took:.0f} s; peak resident memory of formcheck and its "
+    print(f"{clip.name}: {'stopped' if stopped else 'exit'} {proc.returncode} in {took:.0f} s; peak resident memory of formcheck and its "
           f"children: {peak_pss / 1024:.0f} MB proportional (Pss: shared pages counted once), "
           f"{peak_rss / 1024:.0f} MB summed RSS (shared libraries counted in each process); "
           f"{peak_parent / 1024:.0f} MB in the main process; summed RSS peaked {peak_at:.0f} s in")
-    if proc.returncode:
+    if proc.returncode and not stopped:
         print(err.strip())
     else:
         print(out.strip().splitlines()[1] if out.strip() else "")

@@ -6,7 +6,8 @@ VIDEO defaults to ../shared/clips/bridge_side_2reps.mp4 (1280x720), re-timed her
 clip of ``--seconds`` (looped; ffmpeg of imageio-ffmpeg, in a temporary folder). One run prints,
 side by side on the same clip: frames per second of (a) the serial decode + pose model loop in
 this process, (d) ``--jobs`` copies of (a) at once in processes of their own (the machine's
-ceiling for any split of the work), (b) ``analyze --no-annotate`` (``analyze_path``, no cache, ``--jobs``), (c)
+ceiling for any split of the work), (e) the CPU time a frame of (a) and of the annotated video
+drawn alone (what the video adds when every core already runs the model), (b) ``analyze --no-annotate`` (``analyze_path``, no cache, ``--jobs``), (c)
 ``analyze`` with the annotated video, their ratios against the goals (b/a >= 1.7, b at >= 2x
 real time, c adding < 15 % over b); then a folder of 8 clips of 4 s: the serial loop over the
 8, and the ``formcheck analyze FOLDER`` command (a process, as a user runs it) with ``--jobs 1``
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,15 +50,19 @@ def make_clip(src: Path, out: Path, seconds: float, size: str = "1280:720", fps:
     return out
 
 
+SERIAL_CPU_S: list[float] = []  # the last serial loop's CPU seconds (all its threads)
+
+
 def serial_loop(paths: list[Path]) -> tuple[int, float]:
     """Frames and seconds of decode + pose model, frame after frame, in this process."""
     n = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for path in paths:
         with open_video(path) as video, PoseEstimator() as est:
             for _, t_s, bgr in video:
                 est.detect(bgr, t_s * 1000.0)
                 n += 1
+    SERIAL_CPU_S[:] = [time.process_time() - c0]
     return n, time.perf_counter() - t0
 
 
@@ -86,13 +92,22 @@ def copies_side_by_side(path: Path, copies: int) -> tuple[int, float]:
     return sum(n for n, _ in got), max(s for _, s in got)
 
 
-def decode_only(path: Path) -> tuple[int, float]:
-    """Frames and seconds of decoding the clip alone: the annotated video's own floor (it draws on
-    a second decode of the clip, since frames are not kept), before any drawing or encoding."""
-    t0 = time.perf_counter()
-    with open_video(path) as video:
-        n = sum(1 for _ in video)
-    return n, time.perf_counter() - t0
+def video_cpu_ms(path: Path, out: Path) -> tuple[float, float, int]:
+    """CPU milliseconds a frame of the annotated video drawn in one process (decode + drawing
+    here, the H.264 encoder in its ffmpeg child), and its frame count: the video's own cost,
+    which every core already busy with the model must absorb on top of it."""
+    from formcheck.core.analyzer import analyze_series
+    from formcheck.outputs.annotated_parallel import draw_segment
+    from formcheck.pipeline import landmarks_for_video
+
+    series = landmarks_for_video(path, model=None, cache=out.with_suffix(".landmarks.npz"), progress=False, jobs=1)
+    report = analyze_series(series)
+    kids0, here0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
+    n = draw_segment(path, series, report, 0, None, out, True, threads=1)
+    here_s = time.process_time() - here0
+    kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    kids_s = (kids1.ru_utime - kids0.ru_utime) + (kids1.ru_stime - kids0.ru_stime)
+    return 1000 * here_s / n, 1000 * kids_s / n, n
 
 
 def timed_analyze(path: Path, jobs: int, annotate: bool, out: Path) -> float:
@@ -112,9 +127,10 @@ def compare(label: str, paths: list[Path], jobs: int, tmp: Path, duration_s: flo
           f"{n_copies / copies_s / (n / base_s):.2f}x (a): the ceiling of any split into {jobs})")
     print(f"  (b) analyze --no-annotate       {n / plain_s:6.1f} fps  ({plain_s:.2f} s, {duration_s / plain_s:.2f}x real time)")
     print(f"  (c) analyze (annotated video)   {n / full_s:6.1f} fps  ({full_s:.2f} s, {duration_s / full_s:.2f}x real time)")
-    n_dec, dec_s = decode_only(paths[0])
-    print(f"  (e) decoding alone              {n_dec / dec_s:6.1f} fps  (one process: {100 * dec_s / plain_s:.0f} % "
-          f"of b's time; the video's second decode split over {jobs} processes: ~{100 * dec_s / jobs / plain_s:.0f} %)")
+    draw_ms, enc_ms, _ = video_cpu_ms(paths[0], tmp / "cost.mp4")
+    model_ms = 1000 * SERIAL_CPU_S[0] / n
+    print(f"  (e) CPU a frame: pose model loop (a) {model_ms:.1f} ms; the annotated video alone {draw_ms + enc_ms:.1f} ms "
+          f"(decode + drawing {draw_ms:.1f}, encoder {enc_ms:.1f}) = {(draw_ms + enc_ms) / model_ms:.2f}x the model's")
     print(f"  b/a = {base_s / plain_s:.2f}x (goal >= 1.7); b = {duration_s / plain_s:.2f}x real time (goal >= 2); "
           f"annotated video adds {100 * (full_s / plain_s - 1):+.0f} % over b (goal < 15 %)")
 

@@ -90,13 +90,14 @@ ProgressFn = Callable[[int, int | None], None]
 
 
 def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
-                        progress: bool | ProgressFn, jobs: int | None = None) -> LandmarkSeries:
+                        progress: bool | ProgressFn, jobs: int | None = None, pool: Any = None) -> LandmarkSeries:
     """Run the pose model over a video, or load the cached landmarks of an unchanged video.
 
     ``jobs`` processes share the clip (default: the cores available); the landmarks are the same
     for any ``jobs`` (the landmarker restarts at seams fixed by the clip, see ``pose_pool``), and
     a clip without a seam (under 12 s) runs in this process. High frame rate clips are sampled
-    at about 30 fps, with their own timestamps (see ``video.model_step``).
+    at about 30 fps, with their own timestamps (see ``video.model_step``). ``pool``: an open
+    ``WorkerPool`` of ``jobs`` workers to use (else one is opened for a split clip).
     """
     from formcheck.adapters.pose_pool import available_cores, plan_chunks
     from formcheck.adapters.video import model_step, open_video
@@ -109,7 +110,7 @@ def landmarks_for_video(path: Path, *, model: Path | None, cache: Path | None,
     with open_video(path) as video:
         chunks = plan_chunks(path, video.frame_count, jobs, video.fps, step=model_step(video.fps))
     if len(chunks) > 1:
-        series = _extract_in_pool(path, jobs, model, progress)
+        series = _extract_in_pool(path, jobs, model, progress, pool)
     else:
         series = _extract_here(chunks[0], model, progress)
     return _keep(series, key, cache)
@@ -128,13 +129,14 @@ def _extract_here(chunk, model: Path | None, progress: bool | ProgressFn) -> Lan
             bar.close()
 
 
-def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool | ProgressFn) -> LandmarkSeries:
+def _extract_in_pool(path: Path, jobs: int, model: Path | None, progress: bool | ProgressFn,
+                     pool: Any = None) -> LandmarkSeries:
     """The clip in chunks; a progress function hears of the frames once, when all are in."""
     from formcheck.adapters.pose_pool import extract_parallel
 
     bar = progress_bar(f"{path.name} ({jobs} processes)", None) if progress is True else None
     try:
-        result = extract_parallel([path], jobs, model=model)[path]
+        result = extract_parallel([path], jobs, model=model, pool=pool)[path]
     finally:
         if bar:
             bar.close()
@@ -183,14 +185,25 @@ def analyze_path(path: Path, *, exercise: str = "auto", side: str = "auto", out_
     stem = stem or output_stem(path)
     if path.suffix.lower() in LANDMARK_EXTS:
         series = LandmarkSeries.load_npz(path)
-    elif path.suffix.lower() in VIDEO_EXTS:
-        cache = out_dir / f"{stem}{CACHE_SUFFIX}" if use_cache else None
-        series = landmarks_for_video(path, model=model, cache=cache, progress=progress, jobs=jobs)
-    else:
+        return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
+                                   profile_path=profile_path, annotate=annotate, json_path=json_path,
+                                   csv_path=csv_path, stem=stem, jobs=jobs, profile=profile, html=html)
+    if path.suffix.lower() not in VIDEO_EXTS:
         raise InputError(f"{path.name}: not a video ({', '.join(VIDEO_EXTS)}) or .npz landmark file")
-    return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
-                               profile_path=profile_path, annotate=annotate, json_path=json_path,
-                               csv_path=csv_path, stem=stem, jobs=jobs, profile=profile, html=html)
+    import contextlib
+
+    from formcheck.adapters.pose_pool import WorkerPool, available_cores
+
+    jobs = available_cores() if jobs is None else max(1, int(jobs))
+    # One pool for the pose pass and the annotated video: its workers start once (~1 s each),
+    # and only when a split clip or a long video needs them.
+    with WorkerPool(jobs) if jobs > 1 else contextlib.nullcontext() as pool:
+        cache = out_dir / f"{stem}{CACHE_SUFFIX}" if use_cache else None
+        series = landmarks_for_video(path, model=model, cache=cache, progress=progress, jobs=jobs, pool=pool)
+        return _report_and_outputs(path, series, exercise=exercise, side=side, out_dir=out_dir,
+                                   profile_path=profile_path, annotate=annotate, json_path=json_path,
+                                   csv_path=csv_path, stem=stem, jobs=jobs, profile=profile, html=html,
+                                   pool=pool)
 
 
 def analyze_paths(paths: list[Path], on_result: Callable[[Path, "AnalysisResult | FormcheckError"], None],
@@ -315,7 +328,8 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
                         out_dir: Path, profile_path: Path | None = None, annotate: bool = True,
                         json_path: Path | None = None, csv_path: Path | None = None,
                         progress: bool | ProgressFn = False, stem: str | None = None,
-                        jobs: int | None = 1, profile: "Profile | None" = None, html: bool = True) -> AnalysisResult:
+                        jobs: int | None = 1, profile: "Profile | None" = None, html: bool = True,
+                        pool: Any = None) -> AnalysisResult:
     """The SetReport of a series and its files (video, plot, CSV, JSON, page) in ``out_dir``.
 
     The annotated video is drawn in ``jobs`` processes (default here: this one).
@@ -325,14 +339,15 @@ def _report_and_outputs(path: Path, series: LandmarkSeries, *, exercise: str = "
     series, report = _report_of(path, series, exercise=exercise, side=side, profile_path=profile_path,
                                 profile=profile)
     return _write_outputs(path, series, report, out_dir=out_dir, annotate=annotate, json_path=json_path,
-                          csv_path=csv_path, stem=stem, jobs=jobs, html=html)
+                          csv_path=csv_path, stem=stem, jobs=jobs, html=html, pool=pool)
 
 
 def _write_outputs(path: Path, series: LandmarkSeries, report: SetReport, *, out_dir: Path, annotate: bool = True,
                    json_path: Path | None = None, csv_path: Path | None = None, stem: str | None = None,
-                   jobs: int | None = 1, html: bool = True, video: Path | None = None, **_: Any) -> AnalysisResult:
+                   jobs: int | None = 1, html: bool = True, video: Path | None = None, pool: Any = None,
+                   **_: Any) -> AnalysisResult:
     """A report's files in ``out_dir``; ``video``: its annotated video, already drawn (else drawn
-    here when ``annotate``, in ``jobs`` processes)."""
+    here when ``annotate``, in ``jobs`` processes: ``pool``'s if open)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = stem or output_stem(path)
     is_video = path.suffix.lower() in VIDEO_EXTS
@@ -347,7 +362,7 @@ def _write_outputs(path: Path, series: LandmarkSeries, report: SetReport, *, out
 
         outputs["video"] = write_annotated_parallel(
             path, series, report, out_dir / f"{stem}.annotated.mp4",
-            jobs=available_cores() if jobs is None else jobs)
+            jobs=available_cores() if jobs is None else jobs, pool=pool)
     from formcheck.outputs.plots import plot_angles
 
     outputs["plot"] = plot_angles(report, out_dir / f"{stem}.angles.png", targets_deg=report.targets_deg())

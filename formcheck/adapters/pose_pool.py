@@ -362,14 +362,16 @@ def plan_pool(clips: list[tuple[Path, int | None, float]], jobs: int) -> list[Ch
 
 def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
                      on_done: Callable[[Path, "LandmarkSeries | FormcheckError"], "list[Task] | None"] | None = None,
-                     first: Iterable[Task] = ()) -> dict[Path, LandmarkSeries | FormcheckError]:
+                     first: Iterable[Task] = (), pool: "WorkerPool | None" = None,
+                     ) -> dict[Path, LandmarkSeries | FormcheckError]:
     """Landmarks of every clip in ``paths``, ``jobs`` processes at a time.
 
     Whole clips go to the workers; the last ``len(paths) % jobs`` clips (all of them when there
     are fewer clips than jobs) are split into chunks so that no core idles at the end.
     A clip that fails maps to its FormcheckError. ``on_done(path, series_or_error)`` is called as
     each clip completes; the tasks it returns (its annotated video, say) run in the same pool,
-    before the clips not started yet. ``first``: tasks to run before any clip.
+    before the clips not started yet. ``first``: tasks to run before any clip. ``pool``: a pool
+    of ``jobs`` workers already open (the caller's, kept for the annotated video), else one here.
     """
     from formcheck.adapters.video import open_video
 
@@ -405,8 +407,11 @@ def extract_parallel(paths: list[Path], jobs: int, *, model: Path | None = None,
         return on_done(path, out[path]) if on_done is not None else None
 
     tasks = first + [Task(run_chunk, (c, model), lambda res, p=c.path: collect(p, res)) for c in chunks]
-    with WorkerPool(jobs) as pool:
+    if pool is not None:
         run_tasks(pool, tasks)
+        return out
+    with WorkerPool(jobs) as own:
+        run_tasks(own, tasks)
     return out
 
 

@@ -50,16 +50,17 @@ class VideoWriter:
     ``size`` is (width, height); when omitted it is taken from the first frame. ``threads``: the
     H.264 encoder's threads (default: ffmpeg's choice, about 1.5 per core; at 1080p its peak was
     390 MB, 312 MB with one thread); writers that run side by side, one per core, pass 1.
-    ``fast``: x264's "superfast" preset instead of "veryfast", for the annotated video: 0.66x the
-    encoder's time on a 720p overlay (10.7 against 16.3 ms a frame, one thread) for about twice
-    the bytes (~2 Mbit/s). Rendered ground-truth clips keep "veryfast" (the pose model reads them).
+    ``fast``: x264's "ultrafast" preset instead of "veryfast", for the annotated video: about half
+    the encoder's time and 0.6x its memory for about four times the bytes (~4 Mbit/s at 720p,
+    still well under a phone's own recording; ``benchmarks/bench_encoder.py``). Rendered
+    ground-truth clips keep "veryfast" (the pose model reads them).
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int] | None = None,
                  threads: int | None = None, fast: bool = False) -> None:
         self.path = Path(path)
         self.threads = threads
-        self.preset = "superfast" if fast else "veryfast"
+        self.preset = "ultrafast" if fast else "veryfast"
         suffix = self.path.suffix.lower()
         if suffix not in WRITER_EXTENSIONS:
             raise VideoError(

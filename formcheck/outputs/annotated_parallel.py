@@ -14,6 +14,7 @@ clip, drawn here in one segment on the frames the model saw.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import subprocess
 import tempfile
@@ -28,7 +29,8 @@ from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import SetReport
 from formcheck.core.timeline import replay
 from formcheck.draw.overlay import draw_summary_card
-from formcheck.outputs.annotated_video import END_CARD_S, clip_layout, draw_frame, write_annotated
+from formcheck.outputs.annotated_video import (END_CARD_S, clip_layout, draw_frame, fit_frame, video_size,
+                                               write_annotated)
 
 # Shorter clips are drawn in one process: starting a worker costs about a second.
 MIN_SEGMENT_FRAMES = 150
@@ -52,12 +54,12 @@ def draw_segment(video_path: Path, series: LandmarkSeries, report: SetReport,
     results = itertools.islice(replay(report, report.targets_deg(), report.cue_s), start, None)
     fps = _fps(series)
     with open_video(video_path) as video:
-        size = (video.width, video.height)
+        size = video_size((video.width, video.height))
         layout = clip_layout(series, report, size)
         with VideoWriter(out, fps=fps, size=layout.canvas, threads=threads, fast=True) as writer:
             frames = video.frames(start * step, None if stop is None else stop * step, step)
             for frame, result in zip(frames, results):
-                writer.write(draw_frame(frame.bgr, series, frame.index // step, result, report, layout))
+                writer.write(draw_frame(fit_frame(frame.bgr, size), series, frame.index // step, result, report, layout))
             if with_card:
                 card = draw_summary_card(report, size=layout.canvas)
                 for _ in range(int(END_CARD_S * fps)):
@@ -79,8 +81,11 @@ def draw_clip(video_path: Path, series: LandmarkSeries, report: SetReport, out: 
 
 
 def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path,
-                             *, jobs: int) -> Path:
-    """Write the annotated video to ``out_path`` (as ``write_annotated``) with ``jobs`` processes."""
+                             *, jobs: int, pool: WorkerPool | None = None) -> Path:
+    """Write the annotated video to ``out_path`` (as ``write_annotated``) with ``jobs`` processes.
+
+    ``pool``: the pose pass's workers, still open (they are warm: a new worker costs ~1 s, which
+    the other segments would wait for at the end)."""
     from formcheck.outputs.annotated_video import annotated_suffix
 
     out_path = Path(out_path).with_suffix(annotated_suffix())
@@ -103,8 +108,8 @@ def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: S
         threads = max(1, available_cores() // parts)  # the segments' encoders share the cores
         tasks = [(video_path, series, report, bounds[k], bounds[k + 1], segs[k], k == parts - 1, threads)
                  for k in range(parts)]
-        with WorkerPool(parts - 1) as pool:
-            others = pool.imap(draw_segment, tasks[:-1])
+        with contextlib.nullcontext(pool) if pool is not None else WorkerPool(parts - 1) as workers:
+            others = workers.imap(draw_segment, tasks[:-1])
             draw_segment(*tasks[-1])  # this process draws the last segment meanwhile
             for _, res in others:
                 if isinstance(res, FormcheckError):
