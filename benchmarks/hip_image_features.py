@@ -1,0 +1,167 @@
+"""Hip-level readings from the image itself and from the working thigh (issue 18, study only).
+
+Every reading is signed toward the free side (+ = the free side lower, as ``study_hip_level``)
+and works in the image's trunk frame: ``u`` along the shoulder line (left to right shoulder),
+``v`` across it toward the shoulders, both from the pose model's own points, so a reading needs
+no colour, outfit or bench to be known:
+
+- ``waist_edge``: the waistband (where shirt meets shorts, or clothing meets skin): in columns
+  across the hips, the strongest colour edge between the hip joints' level and a little over half
+  way to the shoulders; a Theil-Sen line through those edges, its tilt against the shoulder line;
+- ``hip_outline``: the segmentation mask's outline on each side of the pelvis: the height (along
+  ``v``) where each side's outline reaches furthest out, the tilt of the line joining the two;
+- ``wthigh_img``: the working thigh's direction in the image against the shoulder line's normal
+  (degrees; + rolls toward the free side);
+- ``wknee_out``: the working knee's offset outward from its hip along the shoulder line, per
+  shoulder width;
+- ``wroll_world``: the working femur's abduction in a world frame built from the shoulders and
+  the trunk (degrees), from the world landmarks;
+- ``whip_h``: the working hip's distance from the shoulder line, per shoulder width (the pelvis
+  pivots there: a drop shows at the free hip only).
+
+``truth_*`` readings are the same keypoint readings from the renderer's true joints: what a
+perfect pose model would give, the ceiling for each.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from formcheck.core.vocab import LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER
+
+# Readings that are not zero on level hips by design: scored around the level sets' median.
+CENTRED = {"wthigh_img", "wknee_out", "wroll_world", "whip_h", "truth_wthigh", "truth_whip_h"}
+
+
+def _wrap(deg: float) -> float:
+    return (deg + 90.0) % 180.0 - 90.0
+
+
+def _deg(d: np.ndarray) -> float:
+    return math.degrees(math.atan2(float(d[1]), float(d[0])))
+
+
+class TrunkFrame:
+    """The image frame of the shoulders: origin at the hips' midpoint, ``u`` along the shoulder
+    line, ``v`` toward the shoulders; ``torso_px`` and ``hip_px`` set the search windows."""
+
+    def __init__(self, px: np.ndarray) -> None:
+        ls, rs, lh, rh = px[LEFT_SHOULDER], px[RIGHT_SHOULDER], px[LEFT_HIP], px[RIGHT_HIP]
+        self.origin = (lh + rh) / 2
+        self.shoulder_mid = (ls + rs) / 2
+        self.u = (rs - ls) / max(float(np.linalg.norm(rs - ls)), 1e-6)
+        toward = (ls + rs) / 2 - self.origin
+        v = toward - self.u * float(toward @ self.u)
+        self.v = v / max(float(np.linalg.norm(v)), 1e-6)
+        self.torso_px = max(float(np.linalg.norm(toward)), 1.0)
+        self.hip_px = max(float(np.linalg.norm(rh - lh)), 1.0)
+        self.shoulder_px = max(float(np.linalg.norm(rs - ls)), 1.0)
+        self.shoulder_deg = _deg(rs - ls)
+
+    def to_px(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return self.origin + u[..., None] * self.u + v[..., None] * self.v
+
+    def tilt(self, slope_v_per_u: float) -> float:
+        """Degrees against the shoulder line of the line with that slope in (u, v)."""
+        return _wrap(_deg(self.u + slope_v_per_u * self.v) - self.shoulder_deg)
+
+
+def _sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Bilinear samples of ``img`` (H, W[, C]) at pixel points (..., 2); NaN outside."""
+    h, w = img.shape[:2]
+    x, y = pts[..., 0], pts[..., 1]
+    ok = (x >= 0) & (y >= 0) & (x <= w - 1) & (y <= h - 1)
+    x0 = np.clip(np.floor(x).astype(int), 0, w - 2)
+    y0 = np.clip(np.floor(y).astype(int), 0, h - 2)
+    fx, fy = np.clip(x - x0, 0, 1), np.clip(y - y0, 0, 1)
+    if img.ndim == 3:
+        fx, fy = fx[..., None], fy[..., None]
+    im = img.astype(np.float32)
+    out = (im[y0, x0] * (1 - fx) * (1 - fy) + im[y0, x0 + 1] * fx * (1 - fy)
+           + im[y0 + 1, x0] * (1 - fx) * fy + im[y0 + 1, x0 + 1] * fx * fy)
+    return np.where(ok[..., None] if img.ndim == 3 else ok, out, np.nan)
+
+
+def _theil_sen(x: np.ndarray, y: np.ndarray) -> float:
+    i, j = np.triu_indices(x.size, 1)
+    dx = x[j] - x[i]
+    good = np.abs(dx) > 1e-9
+    return float(np.median((y[j] - y[i])[good] / dx[good])) if good.any() else math.nan
+
+
+def waist_edge(frame: np.ndarray, mask: np.ndarray, fr: TrunkFrame) -> float:
+    """Tilt of the waistband: the strongest colour edge across the trunk above the hip joints."""
+    us = np.linspace(-0.6, 0.6, 13) * fr.hip_px
+    vs = np.arange(0.0, 0.6 * fr.torso_px, 0.5)
+    if vs.size < 6:
+        return math.nan
+    grid_u, grid_v = np.meshgrid(us, vs)               # (n_v, n_u)
+    pts = fr.to_px(grid_u, grid_v)
+    col = _sample(frame, pts)                          # (n_v, n_u, 3)
+    inside = _sample(mask, pts) > 127
+    step = np.linalg.norm(col[2:] - col[:-2], axis=-1)  # colour change across 1 px along v
+    step[~(inside[2:] & inside[:-2])] = 0.0
+    step = np.nan_to_num(step)
+    edge_v, keep = [], []
+    for k in range(us.size):
+        j = int(np.argmax(step[:, k]))
+        edge_v.append(vs[j + 1])
+        keep.append(step[j, k] > 20.0)                  # a visible edge, not shading
+    edge_v, keep = np.asarray(edge_v), np.asarray(keep)
+    if keep.sum() < 5:
+        return math.nan
+    return fr.tilt(_theil_sen(us[keep], edge_v[keep]))
+
+
+def hip_outline(mask: np.ndarray, fr: TrunkFrame) -> float:
+    """Tilt of the line joining the heights at which each side's mask outline reaches furthest out."""
+    vs = np.arange(-0.4 * fr.torso_px, 0.5 * fr.torso_px, 0.5)
+    us = np.arange(0.0, 2.0 * fr.hip_px, 0.5)
+    heights, reach = [], []
+    for side in (-1.0, 1.0):
+        grid_u, grid_v = np.meshgrid(side * us, vs)
+        inside = np.nan_to_num(_sample(mask, fr.to_px(grid_u, grid_v))) > 127
+        # the first column (from the middle outward) that leaves the body
+        out = np.where(inside.all(axis=1), us.size, np.argmin(inside, axis=1))
+        ext = us[np.clip(out - 1, 0, us.size - 1)]
+        ext[~inside[:, 0]] = np.nan
+        if np.isnan(ext).all():
+            return math.nan
+        top = ext >= np.nanmax(ext) - 1.0
+        heights.append(float(np.mean(vs[top])))
+        reach.append(side * float(np.nanmax(ext)))
+    du = reach[1] - reach[0]
+    return fr.tilt((heights[1] - heights[0]) / du) if du > 1.0 else math.nan
+
+
+def thigh_readings(px: np.ndarray, world: np.ndarray, working: str, fr: TrunkFrame) -> dict[str, float]:
+    """The working thigh's roll and the working hip's height, all signed toward the free side."""
+    hip, knee = (LEFT_HIP, LEFT_KNEE) if working == "left" else (RIGHT_HIP, RIGHT_KNEE)
+    toward_free = 1.0 if working == "left" else -1.0      # the free side along +u when working left
+    thigh = px[knee] - px[hip]
+    out = {"wthigh_img": toward_free * math.degrees(math.atan2(float(thigh @ fr.u), float(-thigh @ fr.v))),
+           "wknee_out": -toward_free * float(thigh @ fr.u) / fr.shoulder_px,
+           "whip_h": float((fr.shoulder_mid - px[hip]) @ fr.v) / fr.shoulder_px}
+    w = world
+    sh = w[RIGHT_SHOULDER] - w[LEFT_SHOULDER]
+    trunk = (w[LEFT_SHOULDER] + w[RIGHT_SHOULDER]) / 2 - w[hip]
+    if np.isfinite(sh).all() and np.isfinite(trunk).all() and np.linalg.norm(sh) > 1e-6:
+        x = sh / np.linalg.norm(sh)
+        z = trunk - x * float(trunk @ x)
+        z /= max(float(np.linalg.norm(z)), 1e-9)
+        t = w[knee] - w[hip]
+        out["wroll_world"] = toward_free * math.degrees(math.atan2(float(t @ x), float(-t @ z)))
+    else:
+        out["wroll_world"] = math.nan
+    return out
+
+
+def truth_readings(true_px: np.ndarray, working: str, free_sign: float) -> dict[str, float]:
+    """The keypoint readings from the renderer's true joints (the ceiling of each)."""
+    fr = TrunkFrame(true_px)
+    th = thigh_readings(true_px, np.full((33, 3), np.nan), working, fr)
+    hip_deg = _deg(true_px[RIGHT_HIP] - true_px[LEFT_HIP])
+    return {"truth_tilt": free_sign * _wrap(hip_deg - fr.shoulder_deg), "truth_wthigh": th["wthigh_img"],
+            "truth_whip_h": th["whip_h"]}
