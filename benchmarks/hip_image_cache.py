@@ -27,6 +27,10 @@ VIEWS = {  # name -> camera keywords (raised: the pelvis in view over the thighs
     "feet_0.8m": {"view": "front", "height_m": 0.8},
 }
 DEFAULT_VIEWS = ("feet_1.6m", "feet_2.0m", "oblique35_1.6m", "oblique40_1.9m")
+# Outfits the renderer does not offer, for the study only (index len(OUTFITS) + k): a top the
+# colour of the shorts (no waistband edge to see) and a light top over light shorts.
+EXTRA_OUTFITS = {"dark_on_dark": dict(shirt="#2a2c31", bottoms="#2b2d33", legs=0.55, sleeves=0.45),
+                 "grey_on_grey": dict(shirt="#9a9a9e", bottoms="#8e8f94", legs=0.55, sleeves=0.2)}
 IMAGE_FRAMES = 4  # top and bottom frames kept as pictures (the landmarks keep every frame)
 
 
@@ -37,7 +41,7 @@ class Case:
     view: str
     exercise: str
     drop_deg: float      # signed: + the free side lower at the top, - higher
-    outfit: int          # index into formcheck.synth.mannequin.OUTFITS
+    outfit: int          # index into formcheck.synth.mannequin.OUTFITS, then into EXTRA_OUTFITS
     seed: int
     fps: float = 10.0
     size: tuple[int, int] = (480, 360)
@@ -77,8 +81,13 @@ def render_case(case: Case) -> dict[str, np.ndarray]:
     motion = simulate(MotionParams(exercise=case.exercise, reps=1, working_side=case.working,
                                    pelvic_drop_deg=case.drop_deg, seed=case.seed), fps=case.fps)
     cam = Camera(width=case.size[0], height=case.size[1], **VIEWS[case.view])
-    rnd = Renderer(motion, cam, RenderOptions(seed=case.seed, outfit=case.outfit, noise=case.noise,
-                                                 blur=case.blur, lighting=case.lighting))
+    from formcheck.synth.mannequin import OUTFITS, Outfit
+
+    extra = case.outfit - len(OUTFITS)
+    rnd = Renderer(motion, cam, RenderOptions(seed=case.seed, outfit=case.outfit if extra < 0 else 0,
+                                              noise=case.noise, blur=case.blur, lighting=case.lighting))
+    if extra >= 0:   # no bystander is rendered here, so the person's outfit may be one of ours
+        rnd.outfit = Outfit(**list(EXTRA_OUTFITS.values())[extra])
     phase = np.asarray(motion.phase)
     top = np.flatnonzero(phase == "top")
     lift = np.flatnonzero(phase != phase[0])

@@ -91,12 +91,40 @@ def _theil_sen(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.median((y[j] - y[i])[good] / dx[good])) if good.any() else math.nan
 
 
-def waist_edge(frame: np.ndarray, mask: np.ndarray, fr: TrunkFrame) -> float:
-    """Tilt of the waistband: the strongest colour edge across the trunk above the hip joints."""
-    us = np.linspace(-0.6, 0.6, 13) * fr.hip_px
+def _body_span(mask: np.ndarray, fr: TrunkFrame, vs: np.ndarray) -> tuple[float, float] | None:
+    """The body's middle and half-width along ``u`` over the rows ``vs``, from the mask's outline."""
+    us = np.arange(-2.0 * fr.hip_px, 2.0 * fr.hip_px, 0.5)
+    grid_u, grid_v = np.meshgrid(us, vs)
+    inside = np.nan_to_num(_sample(mask, fr.to_px(grid_u, grid_v))) > 127
+    mid, half = [], []
+    c = us.size // 2
+    for row in inside:
+        if not row[c]:
+            continue
+        right = c + (int(np.argmin(row[c:])) if not row[c:].all() else us.size - c) - 1
+        left = c - (int(np.argmin(row[c::-1])) if not row[c::-1].all() else c + 1) + 1
+        mid.append((us[left] + us[right]) / 2)
+        half.append((us[right] - us[left]) / 2)
+    if len(mid) < 3:
+        return None
+    return float(np.median(mid)), float(np.median(half))
+
+
+def waist_edge(frame: np.ndarray, mask: np.ndarray, fr: TrunkFrame, on_outline: bool = False) -> float:
+    """Tilt of the waistband: the strongest colour edge across the trunk above the hip joints.
+
+    The waistband is an arc: sampled off its middle it slopes even when level, so with
+    ``on_outline`` the columns are centred on the body's outline in the mask (its middle and
+    three quarters of its width) rather than on the pose model's hips."""
     vs = np.arange(0.0, 0.6 * fr.torso_px, 0.5)
-    if vs.size < 6:
-        return math.nan
+    if vs.size < 6 or not 0.3 <= fr.hip_px / fr.shoulder_px <= 1.2:
+        return math.nan       # too short a trunk, or hips the pose model put off the body
+    us = np.linspace(-0.6, 0.6, 13) * fr.hip_px
+    if on_outline:
+        span = _body_span(mask, fr, vs)
+        if span is None:
+            return math.nan
+        us = span[0] + np.linspace(-0.75, 0.75, 13) * span[1]
     grid_u, grid_v = np.meshgrid(us, vs)               # (n_v, n_u)
     pts = fr.to_px(grid_u, grid_v)
     col = _sample(frame, pts)                          # (n_v, n_u, 3)

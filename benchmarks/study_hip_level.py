@@ -149,6 +149,8 @@ def best_threshold(level: list[float], dropped: list[float]) -> tuple[float, flo
     lv, dv = lv[np.isfinite(lv)], dv[np.isfinite(dv)]
     best = (math.nan, 0.0, 0.0, -1.0)
     for thr in np.unique(np.concatenate([lv, dv])):
+        if thr <= 0:
+            continue      # a reading of exactly 0 (or a set with none) is never a flag
         tp, fp = float((dv >= thr).sum()), float((lv >= thr).sum())
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / dv.size if dv.size else 0.0
