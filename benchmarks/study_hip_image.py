@@ -169,11 +169,11 @@ def pooled(paths: list[Path], views: list[str], exercise: str) -> None:
                   f"level sets flagged {fp}/{lv.size}")
 
 
-def cost(cache: Path, frames: int = 40) -> None:
+def cost(cache: Path, size: tuple[int, int], frames: int = 40) -> None:
     """Per frame: the pose model with its mask, and each image reading, on the same cached frames."""
     from formcheck.adapters.pose import PoseEstimator
 
-    files = sorted(cache.glob("feet_2.0m_hip_thrust_*.npz"))[:10]
+    files = sorted(cache.glob(f"feet_2.0m_hip_thrust_*_{size[0]}x{size[1]}.npz"))[:10]
     if not files:
         raise SystemExit(f"no cached cases in {cache}: run the study first")
     items = []
@@ -183,7 +183,8 @@ def cost(cache: Path, frames: int = 40) -> None:
                 if np.isfinite(z["lm_px"][i]).all():
                     items.append((z["frames"][j], z["masks"][j], z["lm_px"][i], z["world"][i]))
     items = items[:frames]
-    spent = {"pose model + mask": 0.0, "waist_edge": 0.0, "hip_outline": 0.0, "thigh readings": 0.0}
+    spent = {"pose model + mask": 0.0, "waist_edge": 0.0, "waist_mid": 0.0, "hip_outline": 0.0,
+             "thigh readings": 0.0}
     with PoseEstimator(segmentation=True) as est:
         for n, (frame, mask, px, world) in enumerate(items):
             t = time.perf_counter()
@@ -193,6 +194,9 @@ def cost(cache: Path, frames: int = 40) -> None:
             fr = TrunkFrame(px)
             waist_edge(frame, mask, fr)
             spent["waist_edge"] += time.perf_counter() - t
+            t = time.perf_counter()
+            waist_edge(frame, mask, TrunkFrame(px), on_outline=True)
+            spent["waist_mid"] += time.perf_counter() - t
             t = time.perf_counter()
             hip_outline(mask, TrunkFrame(px))
             spent["hip_outline"] += time.perf_counter() - t
@@ -225,10 +229,10 @@ def main() -> int:
     if args.pool:
         pooled(args.pool, args.views.split(","), args.exercises.split(",")[0])
         return 0
-    if args.cost:
-        cost(args.cache)
-        return 0
     size = tuple(int(v) for v in args.size.split("x"))
+    if args.cost:
+        cost(args.cache, size)
+        return 0
     views = args.views.split(",")
     look = {"noise": 3.0, "blur": 0.7, "lighting": 0.15} if args.camera_look else {}
     exercises = args.exercises.split(",")
