@@ -67,12 +67,64 @@ def test_lying_back_flat_between_reps_is_not_a_rep() -> None:
     assert ignored == 1 and [w.peak_frame for w in windows] == [5, 25]
 
 
-def test_repeating_straight_knee_tops_count_side_on_not_from_the_feet() -> None:
+def test_repeating_straight_knee_tops_count_side_on() -> None:
     profile = load_profile("single-leg-hip-thrust")
     torso = np.full(30, 42.0)
     torso[5] = torso[15] = 1.0
     wins = [_win(0, 5, 10, straight=True), _win(10, 15, 20, straight=True)]
     windows, ignored = decide_setup(wins, _table(torso), profile, "side_head_left")
     assert ignored == 0 and all(w.counted for w in windows)
-    windows, ignored = decide_setup(wins, _table(torso), profile, "front")
-    assert (windows, ignored) == ([], 2)
+
+
+# End-on (from the feet or the head): no torso angle, and the knee reads 157-173 deg at a true top.
+
+def _end_on_table(peaks: dict[int, float]) -> dict[str, np.ndarray]:
+    """The body's lift (sw): 0 at the bottoms, ``peaks`` at the given frames, over 40 frames."""
+    lift = np.zeros(40)
+    for frame, height in peaks.items():
+        lift[frame - 2:frame + 3] = height
+    return {"body_lift_sw": lift, "hip_lift_sw": lift, "hip_deg": np.full(40, np.nan)}
+
+
+def _end_on_win(start: int, peak: int, end: int, height: float, knee: float = 168.0) -> RepWindow:
+    return RepWindow(start, peak, end, height, knee, False, straight_knee=True)
+
+
+def test_end_on_straight_knee_tops_count_when_whole_and_repeating() -> None:
+    profile = load_profile("hip-thrust")
+    m = _end_on_table({5: 0.55, 15: 0.55, 25: 0.55})
+    wins = [_end_on_win(0, 5, 10, 0.55), _end_on_win(10, 15, 20, 0.55, knee=np.nan),
+            _end_on_win(20, 25, 30, 0.55)]
+    windows, ignored = decide_setup(wins, m, profile, "front")
+    assert ignored == 0 and [w.counted for w in windows] == [True, True, True]
+
+
+def test_end_on_small_lone_or_flat_movements_stay_setups() -> None:
+    profile = load_profile("hip-thrust")
+    m = _end_on_table({5: 0.55, 15: 0.2, 25: 0.55, 35: 0.55})
+    small = _end_on_win(10, 15, 20, 0.2)  # a third of the set's range: not a whole movement
+    flat = _end_on_win(30, 35, 39, 0.55, knee=178.0)  # reads as lying flat with straight legs
+    wins = [_end_on_win(0, 5, 10, 0.55), small, _end_on_win(20, 25, 30, 0.55), flat]
+    windows, ignored = decide_setup(wins, m, profile, "back")
+    assert ignored == 2 and [w.peak_frame for w in windows] == [5, 25]
+    lone = [_end_on_win(0, 5, 10, 0.55)]
+    assert decide_setup(lone, _end_on_table({5: 0.55}), profile, "front") == ([], 1)
+
+
+def _bend_knees_toward_line(a: np.ndarray, frac: float) -> np.ndarray:
+    """Move each knee ``frac`` of the way to its hip-ankle midpoint: 0.9 makes a true 90 deg top
+    read ~168 deg from the feet, as MediaPipe's end-on knee does; 1.0 reads straight (180)."""
+    out = a.copy()
+    for h, k, an in zip(HIPS, KNEES, ANKLES):
+        out[:, k, :3] = frac * 0.5 * (a[:, h, :3] + a[:, an, :3]) + (1 - frac) * a[:, k, :3]
+    return out
+
+
+def test_end_on_reps_with_straight_reading_knees_count_but_straight_legs_do_not() -> None:
+    m = simulate(MotionParams(exercise="hip_thrust", reps=4, seed=3), fps=30.0)
+    for view in ("front", "back"):
+        s = synth_series(m, Camera(view=view, width=480, height=360), noise_px=1.0, seed=0)
+        for frac, reps in ((0.9, 4), (1.0, 0)):
+            world = None if s.world is None else _bend_knees_toward_line(s.world, frac)
+            series = type(s)(s.t_s, _bend_knees_toward_line(s.image, frac), s.image_size, world, view, {})
+            assert analyze_series(series, exercise="hip-thrust").rep_count == reps, (view, frac)
