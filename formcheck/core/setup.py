@@ -8,8 +8,9 @@ is counted after all when the other readings agree that it is a rep.
 Side and oblique views, where the torso line is an angle in the image:
 
 - the hips rose against the shoulders: the torso line turned by at least
-  ``reps.setup_min_torso_turn_deg`` from the rep's bottom to its top (lying flat from a bench
-  turns it ~24 deg, a bench rep ~41; on the floor 0 against ~25), and
+  ``reps.setup_min_torso_turn_deg`` from the rep's bottom to its top, either way (lying flat
+  from a bench turns it ~24 deg, a bench rep ~41; lying flat on the floor ~0, a floor rep ~25),
+  and
 - it repeats: another rep of the set (counted, or another straight-knee top that passes the
   torso reading) exists. A lone movement before or after the set stays a set-up.
 
@@ -38,11 +39,14 @@ from formcheck.core.vocab import END_ON_FAMILIES
 
 
 def torso_turn_deg(win: RepWindow, torso_deg: np.ndarray) -> float:
-    """How far the hips rose against the shoulders: torso angle at the bottom minus at the top."""
+    """How far the hips rose against the shoulders: the torso line's largest turn from the rep's
+    bottom to its top, either way. On a bench it falls toward level (~41 deg); on the floor it
+    rises as the hips lift above the shoulders (~25 deg), which the bench's "bottom minus top"
+    read as 0, so floor reps whose knee read straight were all dropped."""
     a = torso_deg[win.start_frame:win.peak_frame + 1]
     if not np.isfinite(a).any() or not np.isfinite(torso_deg[win.peak_frame]):
         return float("nan")
-    return float(np.nanmax(a) - torso_deg[win.peak_frame])
+    return float(np.nanmax(np.abs(a - torso_deg[win.peak_frame])))
 
 
 def set_range(signal: np.ndarray, pct: float) -> float:

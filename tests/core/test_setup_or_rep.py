@@ -76,6 +76,35 @@ def test_repeating_straight_knee_tops_count_side_on() -> None:
     assert ignored == 0 and all(w.counted for w in windows)
 
 
+def _straighten_shins(image: np.ndarray) -> np.ndarray:
+    """Put each ankle on its thigh's line past the knee: the knee reads straight (180 deg) while
+    the hip angle (shoulder-hip-knee) stays true."""
+    out = image.copy()
+    for h, k, a in zip(HIPS, KNEES, ANKLES):
+        out[:, a, :2] = 2 * image[:, k, :2] - image[:, h, :2]
+    return out
+
+
+def test_floor_bridges_whose_knee_reads_straight_count() -> None:
+    """On the floor the torso line rises with the hips (~25 deg); read as the bench's fall it was
+    0, and every such rep was dropped as a set-up."""
+    for exercise, profile in (("glute_bridge", "glute-bridge"), ("single_leg_glute_bridge", "single-leg-glute-bridge")):
+        m = simulate(MotionParams(exercise=exercise, reps=5, seed=2, setup="lie_flat", setup_s=2.0), fps=30.0)
+        s = synth_series(m, Camera(view="side_left", width=480, height=360), seed=0)
+        straight = type(s)(s.t_s, _straighten_shins(s.image), s.image_size, None, "floor", {})
+        assert analyze_series(straight, exercise=profile).rep_count == 5, exercise
+
+
+def test_lying_flat_on_the_floor_between_reps_is_not_a_rep() -> None:
+    """Floor: reps turn the torso up by ~25 deg; lying flat leaves it level (set-up)."""
+    profile = load_profile("glute-bridge")
+    torso = np.full(30, 3.0)
+    torso[5], torso[25] = 27.0, 27.0
+    wins = [_win(0, 5, 10, straight=True), _win(10, 15, 20, straight=True), _win(20, 25, 29, straight=True)]
+    windows, ignored = decide_setup(wins, _table(torso), profile, "side_head_left")
+    assert ignored == 1 and [w.peak_frame for w in windows] == [5, 25]
+
+
 # End-on (from the feet or the head): no torso angle, and the knee reads 157-173 deg at a true top.
 
 def _end_on_table(peaks: dict[int, float]) -> dict[str, np.ndarray]:
