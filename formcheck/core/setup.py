@@ -34,6 +34,7 @@ import numpy as np
 from formcheck.core.profile import Profile
 from formcheck.core.reps import RepWindow
 from formcheck.core.signals import rep_signal, reps_config
+from formcheck.core.top_dips import merge_top_dips
 from formcheck.core.view import view_family
 from formcheck.core.vocab import END_ON_FAMILIES
 
@@ -90,7 +91,8 @@ def _rescue(win: RepWindow, m: dict[str, np.ndarray], profile: Profile, view: st
 def decide_setup(windows: list[RepWindow], m: dict[str, np.ndarray], profile: Profile,
                  view: str) -> tuple[list[RepWindow], int]:
     """The windows with straight-knee tops either counted (rep) or dropped (set-up); and how many
-    were dropped."""
+    were dropped. End-on, a dip during a top is first folded into its rep (core/top_dips.py)."""
+    windows = merge_top_dips(windows, m, profile, view)
     straight = [w for w in windows if w.straight_knee]
     kept = [w for w in windows if not w.straight_knee]
     if not straight:
