@@ -3,8 +3,11 @@
 From the feet or the head the whole-body signal (core/body_lift.py) wobbles at the top of a held
 rep: MediaPipe's joints shift while the body is still, and a dip of a third of the set's range
 ends the top for the segmenter, so the climb back reads as a rep of its own (a rendered front
-single-leg hip thrust counted 4 for 3). A rep starts near the set's bottom; a window that starts
-where the one before it ended, still high in the set's range, is the same rep: the two are merged.
+single-leg hip thrust counted 4 for 3). A rep starts and ends near its bottom; a window that
+starts where the one before it ended, well above both that one's start and its own end, rose from
+a dip in a top, not from a bottom: the two are the same rep and are merged. Measured against the
+bottoms on either side, not the set's lowest level, so a set-up before the set (lying flat, which
+moves the body further than a rep) does not make every rep's bottom look like a dip.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from formcheck.core.vocab import END_ON_FAMILIES
 def merge_top_dips(windows: list[RepWindow], m: dict[str, np.ndarray], profile: Profile,
                    view: str) -> list[RepWindow]:
     """End-on with ``[lift]`` on: ``windows`` with each window that starts, at the frame the one
-    before it ended, at least ``lift.top_dip_min_start_frac`` of the set's range above its low end
-    folded into that one. Other views: ``windows`` unchanged."""
+    before it ended, at least ``lift.top_dip_min_start_frac`` of the set's range above both that
+    one's start and its own end folded into that one. Other views: ``windows`` unchanged."""
     if view_family(view) not in END_ON_FAMILIES or not profile.lift.enabled:
         return windows
     signal = m[rep_signal(profile, view, offline=True).name]
@@ -42,8 +45,9 @@ def _merge(windows: list[RepWindow], signal: np.ndarray, *, range_pct: float,
     out = [windows[0]]
     for w in windows[1:]:
         prev = out[-1]
-        level = (signal[w.start_frame] - lo) / (hi - lo)
-        if w.start_frame == prev.end_frame and not w.opened_at_top and level >= min_start_frac:
+        dip = signal[w.start_frame]
+        above = min(dip - signal[prev.start_frame], dip - signal[w.end_frame]) / (hi - lo)
+        if w.start_frame == prev.end_frame and not (w.opened_at_top or w.closed_at_top) and above >= min_start_frac:
             higher = w if w.peak_hip_deg > prev.peak_hip_deg else prev
             out[-1] = replace(prev, peak_frame=higher.peak_frame, end_frame=w.end_frame,
                               peak_hip_deg=higher.peak_hip_deg, knee_at_peak_deg=higher.knee_at_peak_deg,
