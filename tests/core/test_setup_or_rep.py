@@ -95,6 +95,16 @@ def test_floor_bridges_whose_knee_reads_straight_count() -> None:
         assert analyze_series(straight, exercise=profile).rep_count == 5, exercise
 
 
+def test_floor_bridges_with_the_knee_hidden_on_the_hip_ankle_line_count_no_half_rises() -> None:
+    """There the hip angle folds at the top (past the anatomical cap) and each rep reads as two
+    half-rises; counting those would report mistimed reps with false faults."""
+    m = simulate(MotionParams(exercise="glute_bridge", reps=5, seed=2), fps=30.0)
+    s = synth_series(m, Camera(view="side_left", width=480, height=360), seed=0)
+    report = analyze_series(type(s)(s.t_s, _straighten_knees(s.image), s.image_size, None, "hidden", {}),
+                            exercise="glute-bridge")
+    assert report.rep_count == 0 and any("straight legs ignored" in w for w in report.warnings)
+
+
 def test_lying_flat_on_the_floor_between_reps_is_not_a_rep() -> None:
     """Floor: reps turn the torso up by ~25 deg; lying flat leaves it level (set-up)."""
     profile = load_profile("glute-bridge")
