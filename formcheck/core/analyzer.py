@@ -337,7 +337,7 @@ class Analyzer:
             m[k] = smooth_offline(t, m[k], sigma_s=sm.offline_sigma_s, max_gap_s=sm.max_gap_s,
                                   spike_min_deg=spike_min(profile, k))
         if lift_signal_name(profile, view, offline=True) == "body_lift_sw":
-            m["body_lift_sw"] = body_lift_for(profile, t, image, self.image_size)
+            m["body_lift_sw"] = body_lift_for(profile, t, image, self.image_size, m["knee_deg"])
         return m
 
     def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],

@@ -74,9 +74,18 @@ def body_lift_sw(t_s: np.ndarray, px: np.ndarray, *, sigma_s: float, max_gap_s: 
     return out
 
 
-def body_lift_for(profile: Profile, t_s: np.ndarray, image: np.ndarray, image_size: tuple[int, int]) -> np.ndarray:
-    """``body_lift_sw`` of a set's image landmarks (T, 33, 4) with the profile's settings."""
+def body_lift_for(profile: Profile, t_s: np.ndarray, image: np.ndarray, image_size: tuple[int, int],
+                  knee_deg: np.ndarray | None = None) -> np.ndarray:
+    """``body_lift_sw`` of a set's image landmarks (T, 33, 4) with the profile's settings.
+
+    Frames whose knee (``knee_deg``) reads lying flat (``lift.setup_flat_knee_deg``) are left
+    out, NaN: lying with straight legs before the set and sliding the feet in moves the body
+    further than a rep, and the component followed that instead (rendered floor bridges filmed
+    end-on after a lie-flat set-up counted 1 of 3 reps; 3 of 3 without those frames)."""
     px = image[:, :, :2] * np.asarray(image_size, dtype=np.float64)
+    if knee_deg is not None:
+        with np.errstate(invalid="ignore"):
+            px[knee_deg >= profile.lift.setup_flat_knee_deg] = np.nan
     sm, lf = profile.smoothing, profile.lift
     return body_lift_sw(t_s, px, sigma_s=sm.offline_sigma_s, max_gap_s=sm.max_gap_s, spike_min_sw=lf.spike_min_sw,
                         range_pct=lf.body_range_pct, rep_rise_sw=lf.body_rise_sw)

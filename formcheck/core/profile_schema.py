@@ -121,6 +121,9 @@ class Lift(_Section):
     offline_body: bool = flag()
     body_range_pct: float = num("percentile", 0.0, 49.0)
     body_rise_sw: float = num("shoulder widths", 0.0, 10.0, lo_open=True)
+    setup_min_cycle_frac: float = num("fraction", 0.0, 1.0)
+    top_dip_min_start_frac: float = num("fraction", 0.0, 1.0)
+    setup_flat_knee_deg: float = num("deg", 0.0, 180.0)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -110,3 +110,13 @@ def test_a_front_set_with_wobbling_hips_counts_exact_on_the_body():
         assert true.top_start_s - 0.3 <= found.top_s <= true.top_end_s + 0.3
     hips_only = replace(p, lift=replace(p.lift, offline_body=False))
     assert analyze_series(wobbly, exercise="hip-thrust", profile=hips_only).rep_count > m.rep_count
+
+
+@pytest.mark.parametrize("exercise", ["glute_bridge", "single_leg_glute_bridge"])
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_a_lie_flat_setup_end_on_does_not_take_over_the_body_signal(exercise: str, view: str) -> None:
+    """Lying with straight legs, then sliding the feet in, moves the body further than a floor
+    rep; with those frames in the component the three reps read as one."""
+    m = simulate(MotionParams(exercise=exercise, setup="lie_flat", setup_s=3.0, reps=3, seed=15), fps=30.0)
+    series = synth_series(m, Camera(view=view, width=480, height=360), noise_px=1.0, seed=0)
+    assert analyze_series(series).rep_count == 3
