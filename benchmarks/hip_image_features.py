@@ -29,6 +29,8 @@ import math
 
 import numpy as np
 
+from formcheck.adapters.hip_image import WAIST_COLUMNS, WAIST_REACH_TL, TrunkFrame, waist_edge_slope
+from formcheck.adapters.hip_image import sample_bilinear as _sample
 from formcheck.core.vocab import LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_HIP, RIGHT_KNEE, RIGHT_SHOULDER
 
 # Readings that are not zero on level hips by design: scored around the level sets' median.
@@ -41,54 +43,6 @@ def _wrap(deg: float) -> float:
 
 def _deg(d: np.ndarray) -> float:
     return math.degrees(math.atan2(float(d[1]), float(d[0])))
-
-
-class TrunkFrame:
-    """The image frame of the shoulders: origin at the hips' midpoint, ``u`` along the shoulder
-    line, ``v`` toward the shoulders; ``torso_px`` and ``hip_px`` set the search windows."""
-
-    def __init__(self, px: np.ndarray) -> None:
-        ls, rs, lh, rh = px[LEFT_SHOULDER], px[RIGHT_SHOULDER], px[LEFT_HIP], px[RIGHT_HIP]
-        self.origin = (lh + rh) / 2
-        self.shoulder_mid = (ls + rs) / 2
-        self.u = (rs - ls) / max(float(np.linalg.norm(rs - ls)), 1e-6)
-        toward = (ls + rs) / 2 - self.origin
-        v = toward - self.u * float(toward @ self.u)
-        self.v = v / max(float(np.linalg.norm(v)), 1e-6)
-        self.torso_px = max(float(np.linalg.norm(toward)), 1.0)
-        self.hip_px = max(float(np.linalg.norm(rh - lh)), 1.0)
-        self.shoulder_px = max(float(np.linalg.norm(rs - ls)), 1.0)
-        self.shoulder_deg = _deg(rs - ls)
-
-    def to_px(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        return self.origin + u[..., None] * self.u + v[..., None] * self.v
-
-    def tilt(self, slope_v_per_u: float) -> float:
-        """Degrees against the shoulder line of the line with that slope in (u, v)."""
-        return _wrap(_deg(self.u + slope_v_per_u * self.v) - self.shoulder_deg)
-
-
-def _sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Bilinear samples of ``img`` (H, W[, C]) at pixel points (..., 2); NaN outside."""
-    h, w = img.shape[:2]
-    x, y = pts[..., 0], pts[..., 1]
-    ok = (x >= 0) & (y >= 0) & (x <= w - 1) & (y <= h - 1)
-    x0 = np.clip(np.floor(x).astype(int), 0, w - 2)
-    y0 = np.clip(np.floor(y).astype(int), 0, h - 2)
-    fx, fy = np.clip(x - x0, 0, 1), np.clip(y - y0, 0, 1)
-    if img.ndim == 3:
-        fx, fy = fx[..., None], fy[..., None]
-    im = img.astype(np.float32)
-    out = (im[y0, x0] * (1 - fx) * (1 - fy) + im[y0, x0 + 1] * fx * (1 - fy)
-           + im[y0 + 1, x0] * (1 - fx) * fy + im[y0 + 1, x0 + 1] * fx * fy)
-    return np.where(ok[..., None] if img.ndim == 3 else ok, out, np.nan)
-
-
-def _theil_sen(x: np.ndarray, y: np.ndarray) -> float:
-    i, j = np.triu_indices(x.size, 1)
-    dx = x[j] - x[i]
-    good = np.abs(dx) > 1e-9
-    return float(np.median((y[j] - y[i])[good] / dx[good])) if good.any() else math.nan
 
 
 def _body_span(mask: np.ndarray, fr: TrunkFrame, vs: np.ndarray) -> tuple[float, float] | None:
@@ -111,36 +65,20 @@ def _body_span(mask: np.ndarray, fr: TrunkFrame, vs: np.ndarray) -> tuple[float,
 
 
 def waist_edge(frame: np.ndarray, mask: np.ndarray, fr: TrunkFrame, on_outline: bool = False) -> float:
-    """Tilt of the waistband: the strongest colour edge across the trunk above the hip joints.
+    """Tilt of the waistband (the shipped reading, ``formcheck.adapters.hip_image``), in the image.
 
     The waistband is an arc: sampled off its middle it slopes even when level, so with
     ``on_outline`` the columns are centred on the body's outline in the mask (its middle and
     three quarters of its width) rather than on the pose model's hips."""
-    vs = np.arange(0.0, 0.6 * fr.torso_px, 0.5)
-    if vs.size < 6 or not 0.3 <= fr.hip_px / fr.shoulder_px <= 1.2:
-        return math.nan       # too short a trunk, or hips the pose model put off the body
-    us = np.linspace(-0.6, 0.6, 13) * fr.hip_px
+    columns = None
     if on_outline:
-        span = _body_span(mask, fr, vs)
+        vs = np.arange(0.0, WAIST_REACH_TL * fr.torso_px, 0.5)
+        span = _body_span(mask, fr, vs) if vs.size >= 6 else None
         if span is None:
             return math.nan
-        us = span[0] + np.linspace(-0.75, 0.75, 13) * span[1]
-    grid_u, grid_v = np.meshgrid(us, vs)               # (n_v, n_u)
-    pts = fr.to_px(grid_u, grid_v)
-    col = _sample(frame, pts)                          # (n_v, n_u, 3)
-    inside = _sample(mask, pts) > 127
-    step = np.linalg.norm(col[2:] - col[:-2], axis=-1)  # colour change across 1 px along v
-    step[~(inside[2:] & inside[:-2])] = 0.0
-    step = np.nan_to_num(step)
-    edge_v, keep = [], []
-    for k in range(us.size):
-        j = int(np.argmax(step[:, k]))
-        edge_v.append(vs[j + 1])
-        keep.append(step[j, k] > 20.0)                  # a visible edge, not shading
-    edge_v, keep = np.asarray(edge_v), np.asarray(keep)
-    if keep.sum() < 5:
-        return math.nan
-    return fr.tilt(_theil_sen(us[keep], edge_v[keep]))
+        columns = span[0] + np.linspace(-0.75, 0.75, WAIST_COLUMNS) * span[1]
+    slope = waist_edge_slope(frame, fr, mask, columns)
+    return fr.tilt(slope) if math.isfinite(slope) else math.nan
 
 
 def hip_outline(mask: np.ndarray, fr: TrunkFrame) -> float:

@@ -302,7 +302,27 @@ def _report_of(path: Path, series: LandmarkSeries, *, exercise: str = "auto", si
         series = LandmarkSeries(series.t_s, series.image, series.image_size, series.world, path.name, series.meta)
     report = analyze_series(series, exercise=exercise, side=side,
                             profile_path=str(profile_path) if profile_path else None, profile=profile)
-    return series, report
+    return series, _hip_level(path, series, report)
+
+
+def _hip_level(path: Path, series: LandmarkSeries, report: SetReport) -> SetReport:
+    """Hip level judged from the waistband in the video's top frames, where the profile says the
+    view can (from the feet, two-leg reps: ``core/hip_level.py``); a landmark file has no picture,
+    so its report keeps saying why hip level was not judged."""
+    from formcheck.core.hip_level import frames_to_read, judge_waistband, judged_by_waistband
+
+    if path.suffix.lower() not in VIDEO_EXTS or not judged_by_waistband(report):
+        return report
+    from formcheck.adapters.frames import each_frame
+    from formcheck.adapters.hip_image import waistband_tilt_deg
+
+    wanted = sorted({f for frames in frames_to_read(report).values() for f in frames})
+    pixels = series.pixels()
+    readings: dict[int, float | None] = {}
+    for frame, bgr in each_frame(path, wanted, series.t_s):  # one full frame held at a time
+        if bgr.shape[:2] == (series.image_size[1], series.image_size[0]):
+            readings[frame] = waistband_tilt_deg(bgr, pixels[frame])
+    return judge_waistband(report, readings)
 
 
 def _video_task(path: Path, series: LandmarkSeries, report: SetReport, out_dir: Path,

@@ -399,7 +399,7 @@ class Analyzer:
             frames_total=int(t.size), frames_with_person=n_person,
             duration_s=float(t[-1] - t[0]) if t.size > 1 else 0.0, warnings=tuple(warnings_),
             view_confidence=view.confidence, exercise_source=exercise_source, profile=profile.origin,
-            camera_advice=camera_advice(view.view, {c: profile.fault(c).views for c in profile.enabled_faults()}),
+            camera_advice=camera_advice(view.view, {c: profile.judged_in(c) for c in profile.enabled_faults()}),
             frames_table=self._frames_table(t, present, m, phases, reps), exercise_profile=profile,
         )
 

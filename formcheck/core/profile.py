@@ -108,6 +108,12 @@ class Profile:
     def enabled_faults(self) -> list[str]:
         return [c for c in FAULT_CODES if self.faults[c].enabled]
 
+    def judged_in(self, code: str) -> list[str]:
+        """The view families that judge ``code``: from the landmarks, or (hip level) from the
+        waistband in the video (offline only; see ``core/hip_level.py``)."""
+        rule = self.faults[code]
+        return [*rule.views, *(f for f in getattr(rule, "waistband_views", ()) if f not in rule.views)]
+
     def targets_deg(self) -> dict[str, float]:
         """Lines an overlay may draw (never re-derived in drawing code)."""
         feet = self.faults[FaultCode.FOOT_PLACEMENT]

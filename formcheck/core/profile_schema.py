@@ -168,6 +168,10 @@ class NeckRule(FaultRule):
 class PelvisRule(FaultRule):
     fault_above_deg: float = num("deg", 0.0, 90.0)
     warn_above_deg: float = num("deg", 0.0, 90.0)
+    # Judged from the waistband in the video (formcheck/core/hip_level.py) from these views, on
+    # two-leg reps; its tilt in the image against the shoulder line, not the pelvis's own angle.
+    waistband_views: tuple[str, ...] = families()
+    waistband_fault_above_deg: float = num("deg", 0.0, 90.0)
 
 
 @dataclass(frozen=True, kw_only=True)
