@@ -317,7 +317,7 @@ def _hip_level(path: Path, series: LandmarkSeries, report: SetReport) -> SetRepo
     from formcheck.adapters.hip_image import waistband_tilt_deg
 
     wanted = sorted({f for frames in frames_to_read(report).values() for f in frames})
-    pixels = series.pixels()
+    pixels = series.pixels
     readings: dict[int, float | None] = {}
     for frame, bgr in each_frame(path, wanted, series.t_s):  # one full frame held at a time
         if bgr.shape[:2] == (series.image_size[1], series.image_size[0]):
