@@ -310,6 +310,7 @@ def _hip_level(path: Path, series: LandmarkSeries, report: SetReport) -> SetRepo
     view can (from the feet, two-leg reps: ``core/hip_level.py``); a landmark file has no picture,
     so its report keeps saying why hip level was not judged."""
     from formcheck.core.hip_level import frames_to_read, judge_waistband, judged_by_waistband
+    from formcheck.core.vocab import FaultCode
 
     if path.suffix.lower() not in VIDEO_EXTS or not judged_by_waistband(report):
         return report
@@ -317,11 +318,12 @@ def _hip_level(path: Path, series: LandmarkSeries, report: SetReport) -> SetRepo
     from formcheck.adapters.hip_image import waistband_tilt_deg
 
     wanted = sorted({f for frames in frames_to_read(report).values() for f in frames})
+    min_torso_sw = report.exercise_profile.fault(FaultCode.UNLEVEL_HIPS).waistband_min_torso_sw
     pixels = series.pixels
     readings: dict[int, float | None] = {}
     for frame, bgr in each_frame(path, wanted, series.t_s):  # one full frame held at a time
         if bgr.shape[:2] == (series.image_size[1], series.image_size[0]):
-            readings[frame] = waistband_tilt_deg(bgr, pixels[frame])
+            readings[frame] = waistband_tilt_deg(bgr, pixels[frame], min_torso_sw=min_torso_sw)
     return judge_waistband(report, readings)
 
 

@@ -56,7 +56,8 @@ SAMPLES: dict[str, tuple[str, str]] = {
                                 f"--side left --view front --height 0.45 {TEMPO} --pelvic-drop 14 --seed 12"),
     "hip_thrust_unlevel_hips_front": ("two-leg hip thrust, left hip drops 14 deg at the top; camera at the feet "
                                       "1.3 m high so the pelvis is in plain view: reps counted on the hips' lift, "
-                                      "hip level reported as not judged (MediaPipe's hip line stays level)",
+                                      "hip level reported as not judged (MediaPipe's hip line stays level; "
+                                      "the waistband reading needs the camera at about 2 m)",
                                       f"--exercise hip-thrust --view front --height 1.3 {TEMPO} --pelvic-drop 14 "
                                       "--seed 12"),
     "slht_two_up_one_down": ("rise on both feet, lift the free leg at the top, lower on one leg",

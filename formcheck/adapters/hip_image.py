@@ -120,18 +120,25 @@ def waist_edge_slope(frame: np.ndarray, fr: TrunkFrame, mask: np.ndarray | None 
     return theil_sen_slope(us[keep], edge_v[keep])
 
 
-def waistband_tilt_deg(frame_bgr: np.ndarray, landmarks_px: np.ndarray, mask: np.ndarray | None = None) -> float | None:
+def waistband_tilt_deg(frame_bgr: np.ndarray, landmarks_px: np.ndarray, mask: np.ndarray | None = None,
+                       min_torso_sw: float = 0.0) -> float | None:
     """The waistband's tilt against the shoulder line in degrees, + when the person's LEFT side
     is lower (its waistband further from the shoulders), - when the right is; None when no clear
-    edge is found or the landmarks needed are missing.
+    edge is found, the landmarks needed are missing, or the camera looks too flat.
 
-    ``landmarks_px``: the frame's 33 image landmarks in pixels (x, y), from the pose model."""
+    ``landmarks_px``: the frame's 33 image landmarks in pixels (x, y), from the pose model.
+    ``min_torso_sw``: the least image length of the trunk (hips' middle to the shoulder line, in
+    shoulder widths) to read: a camera looking down from high shows the trunk long, a low or far
+    one foreshortens it and the thighs' curve hides the waistband (the profile's value)."""
     px = np.asarray(landmarks_px, float)[:, :2]
     if frame_bgr is None or frame_bgr.ndim != 3 or px.shape[0] < 33:
         return None
     if not np.isfinite(px[[LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP]]).all():
         return None
-    slope = waist_edge_slope(frame_bgr, TrunkFrame(px), mask)
+    fr = TrunkFrame(px)
+    if fr.torso_px < min_torso_sw * fr.shoulder_px:
+        return None
+    slope = waist_edge_slope(frame_bgr, fr, mask)
     if not math.isfinite(slope):
         return None
     # u runs to the person's right: a positive slope puts the right side nearer the shoulders.

@@ -20,8 +20,9 @@ from formcheck.core.vocab import FAULT_CODES, FaultCode, Phase, Severity, Side, 
 #: Top frames read per rep (spread over its top): one frame's fold or blur is outvoted.
 FRAMES_PER_REP = 5
 
-NO_EDGE = ("no clear waistband edge at the top: film from your feet with the camera raised to 1.6-2 m "
-           "looking down, in a top that contrasts with your shorts (or tucked in)")
+NO_EDGE = ("no clear waistband edge at the top, or the camera looked too flat to see it: film from your feet "
+           "with the camera raised to about 2 m looking down, in a top that contrasts with your shorts "
+           "(or tucked in)")
 SINGLE_LEG = "single-leg reps: the lifted thigh crosses the waistband"
 
 

@@ -172,6 +172,7 @@ class PelvisRule(FaultRule):
     # two-leg reps; its tilt in the image against the shoulder line, not the pelvis's own angle.
     waistband_views: tuple[str, ...] = families()
     waistband_fault_above_deg: float = num("deg", 0.0, 90.0)
+    waistband_min_torso_sw: float = num("shoulder widths", 0.0, 5.0)  # the camera looks down enough
 
 
 @dataclass(frozen=True, kw_only=True)

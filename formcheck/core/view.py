@@ -130,10 +130,11 @@ _PLACEMENT = {
     # about 1 m high: a camera level with the bench sees the near arm, not a dropped head (README)
     ViewFamily.SIDE: "film side-on (camera about 1 m high so your head shows over your near arm, 2-3 m away, "
             "whole body in frame)",
-    # hip level, from the waistband (two-leg sets): raised to 1.6-2 m and looking down, since from
-    # lower the thighs hide it at the top (rendered: half the drops unread at 1.2 m, all at 0.8 m)
-    ViewFamily.FRONT: "film a two-leg set from your feet, the camera raised to 1.6-2 m and looking down at "
-            "your hips, in a top that contrasts with your shorts (or tucked in)",
+    # hip level, from the waistband (two-leg sets): raised and looking down, since from lower the
+    # thighs hide it at the top (rendered: read from 1.6-2.0 m at 480x360 and from 2.0 m at
+    # 1280x720; not from 1.2 m or lower; see the hip-thrust profile)
+    ViewFamily.FRONT: "film a two-leg set from your feet, the camera raised to about 2 m (at least 1.6 m) and "
+            "looking down at your hips, in a top that contrasts with your shorts (or tucked in)",
     ViewFamily.BACK: "film from behind your head (camera about 2 m away, looking along your body)",
 }
 

@@ -59,3 +59,9 @@ def test_missing_hips_or_hips_off_the_body_give_no_reading():
     px = _landmarks()
     px[LEFT_HIP], px[RIGHT_HIP] = (240.5, 250.0), (239.5, 250.0)   # both hips on one point
     assert waistband_tilt_deg(_torso(5.0), px) is None
+
+
+def test_a_trunk_foreshortened_by_a_low_camera_is_not_read():
+    """Trunk 150 px long, shoulders 120 px wide: 1.25 shoulder widths; a gate above that says no."""
+    assert waistband_tilt_deg(_torso(5.0), _landmarks(), min_torso_sw=1.2) is not None
+    assert waistband_tilt_deg(_torso(5.0), _landmarks(), min_torso_sw=1.3) is None
