@@ -60,7 +60,9 @@ def _measure(v: float | None, unit: str) -> str:
     """A value with its unit, as people write it (156°, 0.42 s)."""
     if v is None or not math.isfinite(float(v)):
         return "–"
-    fmt = "{:.0f}" if unit == "deg" else "{:.2f}" if unit == "s" else "{:.2g}"
+    # small angles keep a decimal: a 2.5 deg waistband threshold must not read "2°"
+    deg_fmt = "{:.1f}" if abs(float(v)) < 10 else "{:.0f}"
+    fmt = deg_fmt if unit == "deg" else "{:.2f}" if unit == "s" else "{:.2g}"
     return fmt.format(float(v)) + _UNITS.get(unit, f" {unit}" if unit else "")
 
 
