@@ -396,7 +396,7 @@ def test_set_side_relabels_the_following_reps_live_and_in_the_report():
     "view, exercise, expected",
     [
         ("side_left", "single_leg_hip_thrust", []),  # nothing another view could add
-        ("side_left", "hip_thrust", []),  # hip level: no view can (the profile says why)
+        ("side_left", "hip_thrust", ["from your feet"]),  # hip level: from the feet, the waistband in the video
         ("oblique", "single_leg_hip_thrust", ["side-on"]),
         ("front", "hip_thrust", ["side-on"]),
     ],
