@@ -22,6 +22,12 @@ WIDTH_OVER_TORSO = 0.6
 # Torso axis steeper than this in the image = camera along the body (measured: side views 13-36,
 # obliques 33-51, front/back 90 on synthetic and real clips). Geometry, not a form threshold.
 FRONT_MIN_AXIS_DEG = 70.0
+# Seen from the feet with the camera raised, the ankles (nearest) sit far below the shoulders in
+# the image. Rendered hip thrusts from the feet at 1.6-2.0 m: 2.8-3.1 shoulder widths below, yet
+# MediaPipe's depth put the feet behind the shoulders on half the 2.0 m sets (read as "back", so
+# hip level went unjudged); from behind the head (0.3-2.0 m, bench, floor, one and two legs)
+# -0.9..1.8. Geometry, not a form threshold.
+FEET_BELOW_SHOULDERS_SW = 2.5
 
 
 def view_family(view: str) -> str:
@@ -96,15 +102,28 @@ def estimate_view(px: np.ndarray, depth: np.ndarray | None, *, side_max_yaw_deg:
 def _front_or_back(px: np.ndarray, depth: np.ndarray | None) -> View:
     """Front = camera at the feet (feet nearer than the shoulders); back = behind the head."""
     L, R = SIDE_JOINTS[Side.LEFT], SIDE_JOINTS[Side.RIGHT]
+    # the person's left appears on the image right when seen from the feet (supine)
+    dx = _nanmedian(px[:, L["hip"], 0] - px[:, R["hip"], 0])
     if depth is not None:
         feet = (depth[:, L["ankle"]] + depth[:, R["ankle"]]) / 2
         shoulders = (depth[:, L["shoulder"]] + depth[:, R["shoulder"]]) / 2
         d = _nanmedian(feet - shoulders)
         if np.isfinite(d) and d != 0:
+            if d > 0 and dx > 0 and _feet_far_below_shoulders(px):
+                return View.FRONT  # two image cues outvote the depth from a steep camera
             return View.FRONT if d < 0 else View.BACK
-    # Fallback: the person's left appears on the image right when seen from the feet (supine).
-    dx = _nanmedian(px[:, L["hip"], 0] - px[:, R["hip"], 0])
     return View.FRONT if dx > 0 else View.BACK
+
+
+def _feet_far_below_shoulders(px: np.ndarray) -> bool:
+    """The ankles more than ``FEET_BELOW_SHOULDERS_SW`` shoulder widths below the shoulders in the image."""
+    L, R = SIDE_JOINTS[Side.LEFT], SIDE_JOINTS[Side.RIGHT]
+    ankles_y = (px[:, L["ankle"], 1] + px[:, R["ankle"], 1]) / 2
+    shoulders_y = (px[:, L["shoulder"], 1] + px[:, R["shoulder"], 1]) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        below_sw = (ankles_y - shoulders_y) / np.linalg.norm(px[:, L["shoulder"]] - px[:, R["shoulder"]], axis=-1)
+    below = _nanmedian(below_sw)
+    return bool(np.isfinite(below) and below > FEET_BELOW_SHOULDERS_SW)
 
 
 # The angles shown to the user (overlay, live) per view: only those the view judges well.

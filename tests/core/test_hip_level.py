@@ -83,3 +83,22 @@ def test_the_profiles_say_how_to_film_for_hip_level():
     line = [a for a in advice if "unlevel hips" in a]
     assert line and "about 2 m" in line[0] and "two-leg" in line[0]
     assert "about 2 m" in p.fault(FaultCode.UNLEVEL_HIPS).not_judged_reason
+
+
+def test_a_steep_camera_at_the_feet_is_front_even_when_the_depth_says_back():
+    """Two image cues (the person's left on the image right, the ankles far below the shoulders)
+    outvote MediaPipe's depth, which from a camera raised to 2 m put the feet behind the shoulders."""
+    from formcheck.core.view import _front_or_back
+    from formcheck.core.vocab import LEFT_ANKLE, LEFT_HIP, LEFT_SHOULDER, RIGHT_ANKLE, RIGHT_HIP, RIGHT_SHOULDER
+
+    def frames(ankle_y: float) -> tuple[np.ndarray, np.ndarray]:
+        px = np.full((10, 33, 2), np.nan)
+        px[:, LEFT_SHOULDER], px[:, RIGHT_SHOULDER] = (300.0, 100.0), (200.0, 100.0)   # 100 px wide
+        px[:, LEFT_HIP], px[:, RIGHT_HIP] = (280.0, 200.0), (220.0, 200.0)
+        px[:, LEFT_ANKLE], px[:, RIGHT_ANKLE] = (280.0, ankle_y), (220.0, ankle_y)
+        depth = np.zeros((10, 33))
+        depth[:, [LEFT_ANKLE, RIGHT_ANKLE]] = 0.3     # the feet "behind" the shoulders
+        return px, depth
+
+    assert _front_or_back(*frames(400.0)) == "front"    # 3 shoulder widths below
+    assert _front_or_back(*frames(280.0)) == "back"     # 1.8 below: as a low camera behind the head sees it
