@@ -285,3 +285,20 @@ def test_cli_no_annotate_keeps_keyframes_from_the_source_clip(seeded_clip):
     page = Page(html)
     assert not page.find("video") and "--no-annotate" in html
     assert len(page.find("figure", "fcr-kf")) == 14 and not list(out.glob("*.mp4"))
+
+
+def test_a_faults_detail_shows_beside_it(faulty):
+    """A fault's detail (which hip is lower, how long the head was back) is on the page, by its
+    row and its keyframe, not only in the JSON."""
+    from dataclasses import replace
+
+    report, series, images, _ = faulty
+    rep = report.reps[2]
+    marked = replace(rep.faults[0], detail="right hip lower (waistband tilted 4.8 deg)")
+    report = replace(report, reps=tuple(replace(r, faults=(marked, *r.faults[1:])) if r is rep else r
+                                        for r in report.reps))
+    html = render_report_html(report, series, video_url=None, images=images, targets_deg=report.targets_deg())
+    details = re.findall(r'<span class="fcr-detail">([^<]*)</span>', html)
+    expected = [f.detail for r in report.reps for f in r.faults if f.detail]
+    assert details == expected and "right hip lower (waistband tilted 4.8 deg)" in details
+    assert html.count("right hip lower (waistband tilted 4.8 deg)") >= 2  # the row and the keyframe
