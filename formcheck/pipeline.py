@@ -334,14 +334,11 @@ def _video_task(path: Path, series: LandmarkSeries, report: SetReport, out_dir: 
     if path.suffix.lower() not in VIDEO_EXTS:
         return None
     from formcheck.adapters.video import open_video
-    from formcheck.core.errors import VideoError
     from formcheck.outputs.annotated_parallel import draw_clip
-    from formcheck.outputs.annotated_video import annotated_suffix
+    from formcheck.outputs.annotated_video import annotated_suffix, check_frame_size
 
     with open_video(path) as video:
-        if (video.width, video.height) != tuple(series.image_size):
-            raise VideoError(f"{path.name}: frame size changed since the landmarks were cached; "
-                             "run again with --no-cache")
+        check_frame_size(path, (video.width, video.height), series)
     target = out_dir / f"{stem}.annotated{annotated_suffix()}"
     return draw_clip, (path, series, report, target), target
 

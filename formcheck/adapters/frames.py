@@ -18,25 +18,21 @@ import numpy as np
 from formcheck.adapters.stdio import native_stderr_silenced, quiet_ffmpeg_logs
 from formcheck.adapters.video import open_video
 
-__all__ = ["each_frame", "grab_frames"]
+__all__ = ["each_frame"]
 
 # Decode forward rather than seek when the next wanted frame is this close: a seek restarts
 # decoding at the previous key frame, which may be further back than that.
 _SEEK_MIN_GAP = 45
 
 
-def grab_frames(path: str | Path, indices: list[int], t_s: np.ndarray | None = None) -> dict[int, np.ndarray]:
-    """The BGR frames at ``indices`` (0-based decode order); missing ones are left out.
+def each_frame(path: str | Path, indices: list[int], t_s: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """The BGR frames at ``indices`` (0-based decode order), one at a time in index order; missing
+    ones are left out. A caller that keeps a crop of each holds one full frame at a time (a
+    10-minute 1080p set's keyframes, all grabbed at once, held ~400 MB).
 
     ``t_s``: each frame's time from the landmark series. When given, a seeked frame whose
-    container time differs by more than half a frame triggers the slow, exact path.
+    container time differs by more than half a frame sends the rest down the slow, exact path.
     """
-    return dict(each_frame(path, indices, t_s))
-
-
-def each_frame(path: str | Path, indices: list[int], t_s: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """``grab_frames`` one frame at a time, in index order: a caller that keeps a crop of each
-    holds one full frame at a time (a 10-minute 1080p set's keyframes held ~400 MB at once)."""
     wanted = sorted({int(i) for i in indices if int(i) >= 0})
     if not wanted:
         return
@@ -48,7 +44,7 @@ def each_frame(path: str | Path, indices: list[int], t_s: np.ndarray | None = No
         return
     except _Misplaced:
         pass
-    yield from sorted(_grab_by_decoding(Path(path), set(wanted) - done).items())
+    yield from _grab_by_decoding(Path(path), set(wanted) - done)
 
 
 class _Misplaced(Exception):
@@ -94,13 +90,13 @@ def _grab_by_seeking(path: Path, wanted: list[int], t_s: np.ndarray | None) -> I
         cap.release()
 
 
-def _grab_by_decoding(path: Path, wanted: set[int]) -> dict[int, np.ndarray]:
-    out: dict[int, np.ndarray] = {}
+def _grab_by_decoding(path: Path, wanted: set[int]) -> Iterator[tuple[int, np.ndarray]]:
+    if not wanted:
+        return
     last = max(wanted)
     with open_video(path) as video:
         for frame in video:
             if frame.index in wanted:
-                out[frame.index] = frame.bgr
+                yield frame.index, frame.bgr
             if frame.index >= last:
                 break
-    return out

@@ -29,8 +29,8 @@ from formcheck.core.landmarks import LandmarkSeries
 from formcheck.core.report import SetReport
 from formcheck.core.timeline import replay
 from formcheck.draw.overlay import draw_summary_card
-from formcheck.outputs.annotated_video import (END_CARD_S, clip_layout, draw_frame, fit_frame, video_size,
-                                               write_annotated)
+from formcheck.outputs.annotated_video import (END_CARD_S, check_frame_size, clip_layout, draw_frame, fit_frame,
+                                               video_size, write_annotated)
 
 # Shorter clips are drawn in one process: starting a worker costs about a second.
 MIN_SEGMENT_FRAMES = 150
@@ -98,9 +98,7 @@ def write_annotated_parallel(video_path: Path, series: LandmarkSeries, report: S
         draw_segment(video_path, series, report, 0, None, out_path, True)
         return out_path
     with open_video(video_path) as video:
-        if (video.width, video.height) != tuple(series.image_size):
-            raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
-                             "run again with --no-cache")
+        check_frame_size(video_path, (video.width, video.height), series)
     parts = min(jobs, n // MIN_SEGMENT_FRAMES)
     bounds = [round(k * n / parts) for k in range(parts)] + [None]
     with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=f".{out_path.stem}.") as tmp:

@@ -61,6 +61,13 @@ def draw_frame(bgr: np.ndarray, series: LandmarkSeries, i: int, result: Any, rep
     return draw_overlay(bgr, lms, result, working_side=report.working_side, layout=layout)
 
 
+def check_frame_size(video_path: Path, size: tuple[int, int], series: LandmarkSeries) -> None:
+    """VideoError when the clip's frames are not the size its (cached) landmarks were read at."""
+    if tuple(size) != tuple(series.image_size):
+        raise VideoError(f"{Path(video_path).name}: frame size changed since the landmarks were cached; "
+                         "run again with --no-cache")
+
+
 def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport, out_path: Path) -> Path:
     """Write the annotated video to ``out_path`` (suffix adjusted to what can be encoded)."""
     out_path = Path(out_path).with_suffix(annotated_suffix())
@@ -68,11 +75,8 @@ def write_annotated(video_path: Path, series: LandmarkSeries, report: SetReport,
     n = len(series)
     fps = (n - 1) / (series.t_s[-1] - series.t_s[0]) if n > 1 and series.t_s[-1] > series.t_s[0] else 30.0
     with open_video(video_path) as video:
-        size = (video.width, video.height)
-        if size != tuple(series.image_size):
-            raise VideoError(f"{video_path.name}: frame size changed since the landmarks were cached; "
-                             "run again with --no-cache")
-        size = video_size(size)
+        check_frame_size(video_path, (video.width, video.height), series)
+        size = video_size((video.width, video.height))
         layout = clip_layout(series, report, size)
         with VideoWriter(out_path, fps=fps, size=layout.canvas, fast=True) as writer:
             for frame, result in zip(video, results):
