@@ -46,6 +46,25 @@ def plate_cases(size: tuple[int, int]) -> list[dict]:
         _spec("plate_slht_side", "side", "side_left", {"reps": 3}, None, size, options={"plate": True}),
         _spec("plate_lie_flat", "side", "side_left", {"exercise": "hip_thrust", "setup": "lie_flat", "setup_s": 2.0,
                                                       "reps": 2}, None, size, options={"plate": True}),
+        # Which exercise: a plate led MediaPipe to put the far leg up on it (read as single-leg).
+        # Two-leg from the other side, oblique (both ways) and raised; single-leg under a plate
+        # with the free leg bent and straight, and unplated single-leg sets, must stay single-leg.
+        _spec("plate_hip_thrust_side_r", "side", "side_right", {"exercise": "hip_thrust", "working_side": "right",
+                                                                "reps": 3}, None, size, options={"plate": True}),
+        _spec("plate_hip_thrust_oblique", "oblique", "oblique", {"exercise": "hip_thrust", "reps": 3}, None, size,
+              camera={"yaw_deg": 45.0}, options={"plate": True}),
+        _spec("plate_hip_thrust_oblique_raised", "oblique", "oblique", {"exercise": "hip_thrust", "reps": 3,
+                                                                        "working_side": "right"}, None, size,
+              camera={"yaw_deg": -40.0, "height_m": 1.3}, options={"plate": True}),
+        _spec("plate_slht_side_r_straight", "side", "side_right", {"working_side": "right", "free_leg_knee_deg": 175.0,
+                                                                   "reps": 3}, None, size, options={"plate": True}),
+        _spec("plate_slht_oblique", "oblique", "oblique", {"working_side": "right", "reps": 3}, None, size,
+              camera={"yaw_deg": 45.0}, options={"plate": True}),
+        _spec("plate_slht_raised_straight", "side", "side_left", {"free_leg_knee_deg": 175.0, "reps": 3}, None, size,
+              camera={"height_m": 0.8}, options={"plate": True}),
+        _spec("bare_slht_side_straight", "side", "side_left", {"free_leg_knee_deg": 175.0, "reps": 3}, None, size),
+        _spec("bare_slht_oblique_straight", "oblique", "oblique", {"working_side": "right", "free_leg_knee_deg": 175.0,
+                                                                   "reps": 3}, None, size, camera={"yaw_deg": -45.0}),
     ]
 
 

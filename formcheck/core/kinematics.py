@@ -51,6 +51,7 @@ class LegGeometry:
     shin: np.ndarray  # (T, 2)
     flex: np.ndarray  # (T, 2) hip flexion of that thigh against the torso line (free-leg measure)
     ankle_up_px: np.ndarray  # (T, 2) ankle height along image-up
+    reach_px: np.ndarray  # (T, 2) ankle to mid-hip distance (a lifted leg's ankle is a leg away)
     vis: np.ndarray  # (T, 2) mean visibility of knee+ankle
 
 
@@ -71,7 +72,7 @@ def leg_geometry(px: np.ndarray, vis: np.ndarray, min_vis: float,
     hp = _mid(px, vis, L["hip"], R["hip"], min_vis)
     ear = _mid(px, vis, L["ear"], R["ear"], min_vis)
     nose = _pts(px, vis, NOSE, min_vis)
-    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("hip", "knee", "shin", "flex", "ankle", "vis")}
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("hip", "knee", "shin", "flex", "ankle", "reach", "vis")}
     lateral = None
     if dim == 3:
         lat = (_pts(px, vis, R["hip"], min_vis) - _pts(px, vis, L["hip"], min_vis)
@@ -96,10 +97,11 @@ def leg_geometry(px: np.ndarray, vis: np.ndarray, min_vis: float,
             cols["shin"].append(np.full(px.shape[0], np.nan))
         cols["flex"].append(g.angle_between(hp_s - sh_s, knee_sag - hp_s))
         cols["ankle"].append(np.sum(ankle * up, axis=-1))
+        cols["reach"].append(np.linalg.norm(ankle - hp, axis=-1))
         cols["vis"].append((vis[:, side["knee"]] + vis[:, side["ankle"]]) / 2)
     legs = LegGeometry(
         hip=np.stack(cols["hip"], 1), knee=np.stack(cols["knee"], 1), shin=np.stack(cols["shin"], 1),
-        flex=np.stack(cols["flex"], 1), ankle_up_px=np.stack(cols["ankle"], 1),
+        flex=np.stack(cols["flex"], 1), ankle_up_px=np.stack(cols["ankle"], 1), reach_px=np.stack(cols["reach"], 1),
         vis=np.stack(cols["vis"], 1),
     )
     torso_len = np.linalg.norm(sh - hp, axis=-1)
@@ -195,6 +197,20 @@ def hip_lift_sw(px: np.ndarray, vis: np.ndarray, min_vis: float, work: np.ndarra
     width = np.linalg.norm(_pts(px, vis, L["shoulder"], min_vis) - _pts(px, vis, R["shoulder"], min_vis), axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(width > 0, np.sum((hp - kn) * g.IMAGE_UP, axis=-1) / width, np.nan)
+
+
+def drop_bunched_lifts(state: np.ndarray, legs: LegGeometry, torso_len: np.ndarray,
+                       min_reach_tl: float) -> np.ndarray:
+    """Frames read as one foot lifted whose lifted ankle lies within ``min_reach_tl`` torso
+    lengths of the mid-hip become both planted: a lifted leg reaches a leg's length away, while
+    under a barbell's plate MediaPipe puts the far knee and ankle up on the plate, bunched over
+    the hips (rendered side-on: 0.3-0.7 torso lengths against 1.0-1.2 for a lifted leg)."""
+    t = np.arange(state.size)
+    lifted = np.where(state == LEFT_PLANTED, 1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reach_tl = legs.reach_px[t, lifted] / torso_len
+    single = (state == LEFT_PLANTED) | (state == RIGHT_PLANTED)
+    return np.where(single & (reach_tl < min_reach_tl), BOTH_PLANTED, state)
 
 
 def leg_height_diff_tl(legs: LegGeometry, torso_len: np.ndarray) -> np.ndarray:

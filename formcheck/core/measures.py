@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.core.kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, elbow_angle_3d, hip_lift_sw, leg_geometry,
-                         leg_height_diff_tl, select_working)
+from formcheck.core.kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, drop_bunched_lifts, elbow_angle_3d,
+                                      hip_lift_sw, leg_geometry, leg_height_diff_tl, select_working)
 from formcheck.core.profile import Profile
 from formcheck.core.stats import finite_median
 from formcheck.core.view import HIDDEN_MEASURES, view_family
@@ -85,8 +85,10 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
         diff = (wlegs.flex[:, 0] - wlegs.flex[:, 1]) / 90.0
     else:
         diff = leg_height_diff_tl(legs, torso)
-    state = np.array([tracker.step(float(d)) for d in diff], dtype=np.int64)
-    pref = _carry_single_leg(state, preferred)
+    read = np.array([tracker.step(float(d)) for d in diff], dtype=np.int64)
+    # The measured leg stays the lower one even where the lifted one proves no leg (a plate).
+    pref = _carry_single_leg(read, preferred)
+    state = drop_bunched_lifts(read, legs, torso, profile.measure.free_leg_min_reach_tl)
     sel = select_working(legs, state, pref, torso)
     table: dict[str, np.ndarray] = {
         "hip_deg": sel["hip_deg"], "knee_deg": sel["knee_deg"], "shin_deg": sel["shin_deg"],

@@ -62,6 +62,7 @@ class Measure(_Section):
     min_visibility: float = num("fraction", 0.0, 1.0)
     free_leg_up_tl: float = num("torso lengths", 0.0, 5.0)
     free_leg_down_tl: float = num("torso lengths", 0.0, 5.0)
+    free_leg_min_reach_tl: float = num("torso lengths", 0.0, 5.0)
     oblique_angles: str = choice("world", "image")
 
 
