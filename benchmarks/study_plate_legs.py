@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/study_plate_legs.py --cache /tmp/h18plate/pose [--cases plate] [--seed 7]
     .venv/bin/python benchmarks/study_plate_legs.py --npz CLIP.landmarks.npz --truth hip_thrust
+    .venv/bin/python benchmarks/study_plate_legs.py --compare BEFORE.json AFTER.json  # bench_accuracy --json
 
 Reads the pose landmarks bench_accuracy.py cached (no MediaPipe run), analyses each clip as
 shipped, and prints per clip, over the top frames read as one foot lifted: the analysis's
@@ -79,6 +80,19 @@ def _cached_specs(args: argparse.Namespace) -> list[tuple[dict, Path]]:
     return out
 
 
+def compare(before: Path, after: Path) -> None:
+    """Exercise right per clip in two bench_accuracy.py runs (the same cached landmarks)."""
+    runs = [json.loads(p.read_text()) for p in (before, after)]
+    right = [0, 0]
+    for k, spec in enumerate(runs[0]["specs"]):
+        truth = spec["params"].get("exercise", "single_leg_hip_thrust").replace("_", "-")
+        read = [next(c for c in r["clips"] if c["name"] == spec["name"])["pipeline"]["exercise"] for r in runs]
+        right = [n + (x == truth) for n, x in zip(right, read)]
+        if read[0] != truth or read[1] != truth:
+            print(f"  {spec['name']:34s} {truth:24s} before {read[0]:24s} after {read[1]}")
+    print(f"exercise right: before {right[0]}/{len(runs[0]['specs'])}, after {right[1]}/{len(runs[0]['specs'])}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", type=Path)
@@ -87,7 +101,11 @@ def main() -> int:
     ap.add_argument("--npz", type=Path, default=None, help="a formcheck .landmarks.npz instead of the cache")
     ap.add_argument("--truth", default="?")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--compare", type=Path, nargs=2, default=None)
     args = ap.parse_args()
+    if args.compare:
+        compare(*args.compare)
+        return 0
     rows = []
     if args.npz:
         series = LandmarkSeries.load_npz(args.npz)

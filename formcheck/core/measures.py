@@ -15,7 +15,7 @@ from formcheck.core.kinematics import (LEFT_PLANTED, RIGHT_PLANTED, LegTracker, 
 from formcheck.core.profile import Profile
 from formcheck.core.stats import finite_median
 from formcheck.core.view import HIDDEN_MEASURES, view_family
-from formcheck.core.vocab import ViewFamily
+from formcheck.core.vocab import END_ON_FAMILIES, ViewFamily
 
 SMOOTHED = ("hip_deg", "knee_deg", "shin_deg", "torso_deg", "neck_deg", "head_pitch_deg", "face_deg", "pelvis_deg",
             "free_hip_deg", "free_knee_deg", "elbow_deg", "shoulder_up_tl", "hip_lift_sw")
@@ -88,7 +88,11 @@ def measure_table(image: np.ndarray, world: np.ndarray | None, image_size: tuple
     read = np.array([tracker.step(float(d)) for d in diff], dtype=np.int64)
     # The measured leg stays the lower one even where the lifted one proves no leg (a plate).
     pref = _carry_single_leg(read, preferred)
-    state = drop_bunched_lifts(read, legs, torso, profile.measure.free_leg_min_reach_tl)
+    state = read
+    if view_family(view) not in END_ON_FAMILIES:
+        # From the feet or the head the image foreshortens a lifted leg (rendered: 0.46-0.52 torso
+        # lengths in a tenth of the top frames), and the plate did not fool the tracking there.
+        state = drop_bunched_lifts(read, legs, torso, profile.measure.free_leg_min_reach_tl)
     sel = select_working(legs, state, pref, torso)
     table: dict[str, np.ndarray] = {
         "hip_deg": sel["hip_deg"], "knee_deg": sel["knee_deg"], "shin_deg": sel["shin_deg"],

@@ -50,3 +50,19 @@ def test_only_a_bunched_lifted_leg_is_dropped() -> None:
     legs = LegGeometry(hip=nan, knee=nan, shin=nan, flex=nan, ankle_up_px=nan, reach_px=reach, vis=nan)
     out = drop_bunched_lifts(state, legs, np.ones(4), min_reach_tl=0.85)
     assert out.tolist() == [BOTH_PLANTED, BOTH_PLANTED, LEFT_PLANTED, BOTH_PLANTED]
+
+
+def test_end_on_views_keep_a_short_lifted_leg() -> None:
+    """From the feet a truly lifted leg can look short (foreshortened): the rule is side/oblique only."""
+    from formcheck.core.kinematics import LegTracker
+    from formcheck.core.measures import measure_table
+    from formcheck.core.profile import load_profile
+
+    s = _series("hip_thrust", plate=True)
+    profile = load_profile("hip-thrust")
+    states = {}
+    for view in ("side_head_left", "oblique", "front"):
+        tracker = LegTracker(profile.measure.free_leg_up_tl, profile.measure.free_leg_down_tl)
+        m = measure_table(s.image, None, s.image_size, view, profile, tracker, preferred=0)
+        states[view] = np.isin(m["leg_state"], (LEFT_PLANTED, RIGHT_PLANTED)).mean()
+    assert states["side_head_left"] == states["oblique"] == 0.0 < 0.5 < states["front"]
