@@ -3,12 +3,14 @@
     .venv/bin/python benchmarks/study_plate_legs.py --cache /tmp/h18plate/pose [--cases plate] [--seed 7]
     .venv/bin/python benchmarks/study_plate_legs.py --npz CLIP.landmarks.npz --truth hip_thrust
     .venv/bin/python benchmarks/study_plate_legs.py --compare BEFORE.json AFTER.json  # bench_accuracy --json
+    .venv/bin/python benchmarks/study_plate_legs.py --cache /tmp/h18plate/pose --cases plate --live
 
 Reads the pose landmarks bench_accuracy.py cached (no MediaPipe run), analyses each clip as
 shipped, and prints per clip, over the top frames read as one foot lifted: the analysis's
 exercise, its one-foot share, and candidate cues on the "lifted" leg in the image: its reach
 (ankle to mid-hip) and length (hip-knee + knee-ankle), each against the torso length and the
-planted leg's, and its knee/ankle visibility.
+planted leg's, and its knee/ankle visibility. ``--live``: the exercise live recognises instead
+(frame by frame, from each rep's top).
 """
 
 from __future__ import annotations
@@ -65,6 +67,18 @@ def study(name: str, truth: str, series: LandmarkSeries) -> dict:
     return row
 
 
+def live_exercise(series: LandmarkSeries) -> str:
+    """The profile live has switched to by the end of the set (it starts single-leg)."""
+    from formcheck.core.analyzer import Analyzer
+    an = Analyzer(series.image_size)
+    for i in range(len(series)):
+        im = series.image[i]
+        seen = bool(np.isfinite(im[0, 0]))
+        an.update(float(series.t_s[i]), im if seen else None,
+                  series.world[i] if seen and series.world is not None else None)
+    return an.profile.name
+
+
 def _cached_specs(args: argparse.Namespace) -> list[tuple[dict, Path]]:
     from bench_accuracy import _pose_cache_path, build_suite
     if args.cases:
@@ -102,6 +116,7 @@ def main() -> int:
     ap.add_argument("--truth", default="?")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--compare", type=Path, nargs=2, default=None)
+    ap.add_argument("--live", action="store_true")
     args = ap.parse_args()
     if args.compare:
         compare(*args.compare)
@@ -121,6 +136,10 @@ def main() -> int:
                 series = LandmarkSeries(motion.t_s, z["image"], (spec["camera"]["width"], spec["camera"]["height"]),
                                         z["world"], spec["name"], {})
             truth = params.get("exercise", "single_leg_hip_thrust").replace("_", "-")
+            if args.live:
+                read = live_exercise(series)
+                print(f"{'ok ' if read == truth else 'BAD'} {spec['name']:34s} {truth:24s} live {read}")
+                continue
             rows.append(study(spec["name"], truth, series))
     for r in rows:
         ok = "ok " if r["read"] == r["truth"] else "BAD"
