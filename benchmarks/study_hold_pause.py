@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +38,8 @@ class RepTrace:
     hip: np.ndarray  # ... and hip trace
     top: tuple[int, int]  # the top window (within BAND_DEG of the peak), indices into the above
     judged: bool  # not cut off by the clip's start or end
-    true_hold_s: float | None  # commanded hold (rendered), None for real clips (no hold fault labelled)
+    true_hold_s: float | None  # commanded hold (rendered), None for real clips (no hold fault labelled;
+    # --relabel sets 0)
 
     @property
     def should_flag(self) -> bool:
@@ -258,8 +259,8 @@ def print_grid(reps: list[RepTrace], top: int) -> None:
             rows.append((s["fp_real"] + s["fp_rend"] + s["miss"], name, kw, s))
     rows.sort(key=lambda x: x[0])
     catch = [row for row in rows if row[3]["miss"] == 0]
-    print(f"best {top} of {len(rows)} settings, then the best {top} of the {len(catch)} that flag every "
-          "rendered no-hold")
+    print(f"best {top} of {len(rows)} settings, then the best {top} of the {len(catch)} that flag every rep "
+          "without a hold")
     for errs, name, kw, s in rows[:top] + catch[:top]:
         print(f"{errs:3d} errors  {name:16s} {kw}  real flagged {s['fp_real']}/{s['n_real']}, "
               f"held flagged {s['fp_rend']}/{s['n_ok']}, no-hold missed {s['miss']}/{s['n_flag']} {s['by_clip']}")
@@ -272,6 +273,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=None, help="also the suite's side clips of this seed")
     ap.add_argument("--size", default="480x360")
     ap.add_argument("--top", type=int, default=10, help="settings printed")
+    ap.add_argument("--relabel", default="", help="what if: this real clip's reps have no hold (NAME without .mp4)")
+    ap.add_argument("--skip", default="", help="what if: leave out the rendered case of this name")
     ap.add_argument("--detail", default="", help="print each rep's reading for these measure settings "
                     "(name:key=val,key=val)")
     args = ap.parse_args()
@@ -282,8 +285,12 @@ def main() -> int:
     holds = hold_cases(size)
     specs = holds + ([s for s in build_suite(args.seed, size) if "_side_" in s["name"]] if args.seed is not None else [])
     reps = real_reps(args.real) + rendered_reps(specs, args.cache)
-    print(f"{len(reps)} side-on reps ({sum(r.true_hold_s is None for r in reps)} real, "
-          f"{sum(r.should_flag for r in reps)} rendered without a hold)")
+    if args.relabel:
+        reps = [replace(r, true_hold_s=0.0) if r.clip.startswith(args.relabel + ".") else r for r in reps]
+    if args.skip:
+        reps = [r for r in reps if r.clip != args.skip]
+    print(f"{len(reps)} side-on reps ({sum(r.true_hold_s is None for r in reps)} real with a hold, "
+          f"{sum(r.should_flag for r in reps)} without a hold)")
     if args.detail:
         name, _, rest = args.detail.partition(":")
         kw = {k: (v if k == "how" else float(v)) for k, v in (p.split("=") for p in rest.split(",") if p)}
