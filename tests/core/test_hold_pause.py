@@ -84,7 +84,8 @@ def test_pause_s_edges() -> None:
 
 
 def test_the_default_still_reads_the_time_near_the_peak() -> None:
-    """Shipped profiles keep "band": real holds drift (see the profile's reason)."""
+    """Shipped profiles keep "band": real short holds read as still as the rendered slow no-hold
+    (see the profile's reason)."""
     assert load_profile("single-leg-hip-thrust").fault("no_top_hold").hold_measure == "band"
     t, hip = _rep(1.0, 0.0, 1.5)
     hold, near = _hold(t, hip, measure="band")

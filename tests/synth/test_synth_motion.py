@@ -523,3 +523,16 @@ def test_sixty_seconds_is_fast():
     elapsed = time.perf_counter() - t0
     assert len(s) == 1801
     assert elapsed < 0.5, f"60 s at 30 fps took {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize("up_s,down_s,still_s", [(1.0, 1.5, (0.15, 0.3)), (0.4, 0.6, (0.0, 0.1))])
+def test_zero_hold_still_rests_at_the_top(up_s, down_s, still_s):
+    """Each phase is a minimum-jerk move that ends at rest, so a commanded 0 s hold at a slow tempo
+    still keeps the hip within 0.5 deg of its peak for ~0.2 s, as long as a real short hold reads
+    (README Limits, "The hold as a pause": why no pause measure tells them apart)."""
+    m = simulate(MotionParams(reps=3, concentric_s=up_s, hold_s=0.0, eccentric_s=down_s), fps=30.0)
+    r = m.reps[1]
+    sel = (m.t_s >= r.start_s) & (m.t_s <= r.end_s)
+    t, hip = m.t_s[sel], m.truth.hip_extension_deg[sel]
+    near = t[hip >= hip.max() - 0.5]
+    assert still_s[0] <= near[-1] - near[0] <= still_s[1]
