@@ -13,16 +13,25 @@ the feet with the camera raised (six outfits; level, and the free side's pelvis 
   top edge is horizontal in the picture, so H stands for the bench/support line);
 - ``band_S`` / ``band_H``: the waistband on the usual 13 columns minus those whose search
   segment comes within a thigh's radius of the free thigh (the pose model's free hip to knee);
+- ``low_S`` / ``low_H``: the body mask's lower outline between the thighs, on the free side
+  past the working thigh (the buttock under the free hip), its tilt; ``lowE_*`` the same from the
+  strongest colour edge below the hips instead of the mask;
 - ``kp_tilt``, ``all_S``: the hip landmarks' line and the shipped reading, for reference;
 - ``d_*``: the same reading's change from the bottom of the rep (the renderer's pelvis is level
-  there), which cancels the waistband's arc seen off its middle.
+  there, but its free foot is still planted: a two-leg picture, so no help here).
 
 Prints per view: each reading's level range, drop range (drops of 8 and 12 deg), how many drops
 read with the right sign, and precision / recall at the best threshold, absolute and around the
-level sets' median (calibrated, flatters).
+level sets' median per working side (calibrated, flatters); then a fixed band around the level
+sets' offset, fitted on the other views (heights) and applied to each; with ``--band-from`` a
+band fitted on another run's level sets, applied to this run (another body size, free-leg angle,
+camera look).
 
-    .venv/bin/python benchmarks/study_hip_single.py [--views feet_1.6m,feet_1.8m,feet_2.0m] \
-        [--cache /tmp/h18sl] [--json out.json]
+    .venv/bin/python benchmarks/study_hip_single.py --json /tmp/h18sl/run5.json   # 1.6, 1.8, 2.0 m
+    .venv/bin/python benchmarks/study_hip_single.py --views feet_1.8m --free-hip 70 --seed 900 \
+        --band-from /tmp/h18sl/run5.json      # also --free-hip 110 --seed 1100, --scale 0.9 --seed 1300,
+                                              # --scale 1.1 --seed 1400, --camera-look --seed 1500
+    .venv/bin/python benchmarks/study_hip_single.py --views oblique35_1.6m,oblique40_1.9m
 
 Not a test.
 """
@@ -46,7 +55,7 @@ from hip_image_cache import Case, load_case  # noqa: E402
 from study_hip_level import best_threshold  # noqa: E402
 
 from formcheck.adapters.hip_image import WAIST_COLUMNS, WAIST_HALF_SPAN_HW, WAIST_REACH_TL, TrunkFrame  # noqa: E402
-from formcheck.adapters.hip_image import waist_edge_slope  # noqa: E402
+from formcheck.adapters.hip_image import sample_bilinear, theil_sen_slope, waist_edge_slope  # noqa: E402
 from formcheck.core.vocab import LEFT_HIP, LEFT_KNEE, RIGHT_HIP, RIGHT_KNEE  # noqa: E402
 
 DROPS_DEG = (0.0, 8.0, -8.0, 12.0, -12.0)
@@ -55,10 +64,11 @@ DROPS_DEG = (0.0, 8.0, -8.0, 12.0, -12.0)
 # covers the free half up to about the midline.
 WORK_SPANS = {"work": (-0.15, 0.22), "workw": (-0.25, 0.25)}
 THIGH_RADIUS_SW = 0.26
-READINGS = ("kp_tilt", "all_S", "work_S", "work_H", "workw_S", "workw_H", "band_S", "band_H", "low_S", "low_H", "lowE_S", "lowE_H")
 # The pelvis's lower outline in the body mask, on the free side past the working thigh (from the
 # working hip, toward the free side, in shoulder widths): the free hip's end of the pelvis.
 LOW_SPAN_SW = (0.3, 0.75)
+READINGS = ("kp_tilt", "all_S", "work_S", "work_H", "workw_S", "workw_H", "band_S", "band_H",
+            "low_S", "low_H", "lowE_S", "lowE_H")
 
 
 def _wrap(deg: float) -> float:
@@ -81,8 +91,6 @@ def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def lower_outline_slope(mask: np.ndarray, wf: TrunkFrame, toward_free: float) -> float:
     """Slope dv/du of the body mask's lower outline below the hips, columns on the free side."""
-    from formcheck.adapters.hip_image import sample_bilinear, theil_sen_slope
-
     us = toward_free * np.linspace(*LOW_SPAN_SW, 9) * wf.shoulder_px
     vs = -np.arange(0.0, 0.8 * wf.torso_px, 0.5)            # downward from the working hip
     gu, gv = np.meshgrid(us, vs)
@@ -98,15 +106,19 @@ def lower_outline_slope(mask: np.ndarray, wf: TrunkFrame, toward_free: float) ->
     edge_v = vs[np.maximum(k - 1, 0)] + frac * (vs[1] - vs[0])
     return theil_sen_slope(us[ok], edge_v[ok])
 
-def frame_readings(frame: np.ndarray, px: np.ndarray, working: str, mask: np.ndarray | None = None) -> dict[str, float]:
+
+def frame_readings(frame: np.ndarray, px: np.ndarray, working: str,
+                   mask: np.ndarray | None = None) -> dict[str, float]:
     """All readings of one frame, in degrees, + = the person's LEFT side lower (signed later)."""
     fr = TrunkFrame(px)
     d_hip = px[RIGHT_HIP] - px[LEFT_HIP]
     out = {"kp_tilt": _wrap(math.degrees(math.atan2(float(d_hip[1]), float(d_hip[0]))) - fr.shoulder_deg)}
     out["all_S"] = _tilts(fr, waist_edge_slope(frame, fr))[0]
-    w_hip, f_hip, f_knee = ((LEFT_HIP, RIGHT_HIP, RIGHT_KNEE) if working == "left" else (RIGHT_HIP, LEFT_HIP, LEFT_KNEE))
+    w_hip, f_hip, f_knee = ((LEFT_HIP, RIGHT_HIP, RIGHT_KNEE) if working == "left"
+                            else (RIGHT_HIP, LEFT_HIP, LEFT_KNEE))
     toward_mid = 1.0 if working == "left" else -1.0          # +u runs from the left to the right side
-    # the working half: a frame with its origin at the working hip's level
+    # the working half: a frame with its origin at the working hip's level (the study sets the
+    # shipped frame's fields directly)
     wf = TrunkFrame(px)
     wf.origin = px[w_hip]
     for name, (a, b) in WORK_SPANS.items():
@@ -216,8 +228,9 @@ def banded(rows: list[dict], views: list[str], keys: tuple[str, ...] = ("low_H",
             dv = np.array([r[k] for r in sub if r["drop_deg"] != 0], float)
             fp = int((np.abs(lv - c) > t).sum())
             tp = int((np.abs(dv - c) > t).sum())   # NaN (no reading) is not flagged
-            print(f"    {k:7s} {view:10s} centre {c:5.2f} band +-{t:4.2f}: level {np.nanmin(lv):5.1f}..{np.nanmax(lv):5.1f} "
-                  f"flagged {fp}/{lv.size}; drops flagged {tp}/{dv.size} (precision {tp / max(tp + fp, 1):.2f}, "
+            print(f"    {k:7s} {view:10s} centre {c:5.2f} band +-{t:4.2f}: "
+                  f"level {np.nanmin(lv):5.1f}..{np.nanmax(lv):5.1f} flagged {fp}/{lv.size}; "
+                  f"drops flagged {tp}/{dv.size} (precision {tp / max(tp + fp, 1):.2f}, "
                   f"recall {tp / max(dv.size, 1):.2f}); drops nearest the band: "
                   + ", ".join(f"{x:+.1f}" for x in sorted(dv[np.isfinite(dv)], key=lambda x: abs(x - c))[:3]))
 
