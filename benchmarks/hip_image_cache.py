@@ -20,6 +20,7 @@ import numpy as np
 VIEWS = {  # name -> camera keywords (raised: the pelvis in view over the thighs), as study_hip_level
     "feet_1.6m": {"view": "front", "height_m": 1.6},
     "feet_2.0m": {"view": "front", "height_m": 2.0},
+    "feet_1.8m": {"view": "front", "height_m": 1.8},   # study_hip_single.py
     "oblique35_1.6m": {"view": "oblique", "yaw_deg": 35.0, "height_m": 1.6},
     "oblique40_1.9m": {"view": "oblique", "yaw_deg": -40.0, "height_m": 1.9},
     # lower cameras from the feet, run on request (--views): where the waistband goes out of sight
@@ -48,6 +49,8 @@ class Case:
     noise: float = 0.0       # RenderOptions: sensor noise (grey levels), blur (px), lighting drift
     blur: float = 0.0
     lighting: float = 0.0
+    free_hip_deg: float = 90.0   # the lifted free leg's hip angle (single-leg; the renderer's default)
+    scale: float = 1.0           # body size
 
     @property
     def working(self) -> str:
@@ -61,8 +64,10 @@ class Case:
     def key(self) -> str:
         w, h = self.size
         look = f"_n{self.noise:g}b{self.blur:g}l{self.lighting:g}" if self.noise or self.blur or self.lighting else ""
+        body = (f"_fh{self.free_hip_deg:g}" if self.free_hip_deg != 90.0 else "") + \
+            (f"_sc{self.scale:g}" if self.scale != 1.0 else "")
         return (f"{self.view}_{self.exercise}_{self.drop_deg:+.0f}_o{self.outfit}_s{self.seed}"
-                f"_{self.fps:g}fps_{w}x{h}{look}")
+                f"_{self.fps:g}fps_{w}x{h}{look}{body}")
 
 
 def _pick(idx: np.ndarray, n: int) -> np.ndarray:
@@ -79,7 +84,8 @@ def render_case(case: Case) -> dict[str, np.ndarray]:
     from formcheck.synth.render import Renderer, RenderOptions
 
     motion = simulate(MotionParams(exercise=case.exercise, reps=1, working_side=case.working,
-                                   pelvic_drop_deg=case.drop_deg, seed=case.seed), fps=case.fps)
+                                   pelvic_drop_deg=case.drop_deg, seed=case.seed,
+                                   free_leg_hip_deg=case.free_hip_deg, scale=case.scale), fps=case.fps)
     cam = Camera(width=case.size[0], height=case.size[1], **VIEWS[case.view])
     from formcheck.synth.mannequin import OUTFITS, Outfit
 
