@@ -238,7 +238,7 @@ class Analyzer:
         seg = x[win.start_frame:win.end_frame + 1]
         top[win.start_frame:win.end_frame + 1] |= seg >= win.peak_hip_deg - band
         name, _ = exercise_mod.classify(m, m["leg_state"].astype(np.int64), top,
-                                        view_family(lv.view.view) == ViewFamily.SIDE, self.profile.classify)
+                                        view_family(lv.view.view), self.profile.classify)
         if name != self.profile.name:
             self.profile = load_profile(name, self.profile_path)
             self._set_live_config(lv)
@@ -413,7 +413,7 @@ class Analyzer:
             top[tm.top_start:tm.top_end + 1] = True
         if not top.any():
             top = present
-        return exercise_mod.classify(m, m["leg_state"], top, view_family(view) == ViewFamily.SIDE, profile.classify)
+        return exercise_mod.classify(m, m["leg_state"], top, view_family(view), profile.classify)
 
     def _near_leg(self, image: np.ndarray) -> int:
         """The better-seen leg label (0 left, 1 right): used when both feet are planted."""

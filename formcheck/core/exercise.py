@@ -3,7 +3,8 @@
 Bench vs floor: on a bench the shoulders rest about a thigh's length above the feet and the hips
 start low (hip ~90-120° at the bottom); on the floor the shoulders are level with the feet and
 the hips start near 130-140°. One leg vs two: how often one ankle is held clearly above the other
-at the top of the reps.
+at the top of the reps, in the views where the feet show; from behind the head the body hides
+the lifted foot and the profile's assumption stands, said so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 from formcheck.core.kinematics import BOTH_PLANTED, LEFT_PLANTED, RIGHT_PLANTED
 from formcheck.core.profile_schema import Classify
 from formcheck.core.stats import finite_median
-from formcheck.core.vocab import Exercise, Support
+from formcheck.core.vocab import VIEW_WORDS, Exercise, Legs, Support, ViewFamily
 
 NAMES = {
     (Support.BENCH, True): Exercise.SINGLE_LEG_HIP_THRUST,
@@ -24,17 +25,25 @@ NAMES = {
 
 
 def classify(m: dict[str, np.ndarray], leg_state: np.ndarray, top_mask: np.ndarray,
-             use_height: bool, cfg: Classify) -> tuple[Exercise, str]:
+             family: str, cfg: Classify) -> tuple[Exercise, str]:
     """Exercise name and a one-line reason.
 
     ``top_mask``: frames at the top of the reps (or all frames when no rep was found).
-    ``use_height``: the shoulder-above-feet height is only trusted in side views.
+    ``family``: the view's family; the shoulder-above-feet height is only trusted side-on, the
+    lifted foot only in ``cfg.legs_seen_in``.
     ``cfg``: the profile's ``[classify]`` proportions.
     """
+    use_height = family == ViewFamily.SIDE
     st = leg_state[top_mask]
     known = np.isin(st, (LEFT_PLANTED, RIGHT_PLANTED, BOTH_PLANTED))
     single_share = float(np.mean(np.isin(st[known], (LEFT_PLANTED, RIGHT_PLANTED)))) if known.any() else 0.0
-    single = single_share >= cfg.single_leg_min_top_share
+    if family in cfg.legs_seen_in:
+        single = single_share >= cfg.single_leg_min_top_share
+        legs = f"one foot lifted in {single_share:.0%} of top frames"
+    else:
+        single = cfg.legs_unseen == Legs.SINGLE
+        legs = (f"one leg or two cannot be seen {VIEW_WORDS.get(family, family)}: "
+                f"{'single' if single else 'two'}-leg assumed")
 
     planted_up = np.where(m["work_index"] == 0, m["ankle_up_left_px"], m["ankle_up_right_px"])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -50,5 +59,4 @@ def classify(m: dict[str, np.ndarray], leg_state: np.ndarray, top_mask: np.ndarr
     else:
         bench, why = True, "no measure: assumed a bench"
     name = NAMES[(Support.BENCH if bench else Support.FLOOR, single)]
-    legs = f"one foot lifted in {single_share:.0%} of top frames"
     return name, f"{why}; {legs}"

@@ -134,6 +134,8 @@ class Classify(_Section):
     bench_min_shoulder_above_feet_tl: float = num("torso lengths", -5.0, 5.0)
     bench_max_bottom_hip_deg: float = num("deg", 0.0, 270.0)
     single_leg_min_top_share: float = num("fraction", 0.0, 1.0)
+    legs_seen_in: tuple[str, ...] = families()
+    legs_unseen: str = choice(*Legs)
 
 
 @dataclass(frozen=True, kw_only=True)
