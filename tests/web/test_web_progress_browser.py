@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_web_browser import VIDEO, Shots, _sign_in, browser  # noqa: F401 - the browser fixture
+from test_web_browser import VIDEO, Shots, _sign_in, browser, pytestmark  # noqa: F401 - the browser fixture and its skip without Chromium
 from webapp import SAMPLES, fake_report, seed_sets
 
 T0 = datetime(2026, 9, 1, 9, 0)
