@@ -184,3 +184,13 @@ def test_oblique_tops_whose_knee_reads_straighter_count_but_straight_legs_do_not
             assert report.view == "oblique", (yaw, report.view)
             assert (report.rep_count, frac) == (reps, frac), (yaw, knee_top)
             assert 141.0 < knee_top < 146.0 if reps else knee_top > 156.0, (yaw, frac, knee_top)
+
+
+def test_an_uncertain_oblique_view_keeps_the_side_on_knee_check() -> None:
+    """A set filmed from the feet read as oblique at confidence 0.25 split each top in two; the
+    halves' knees read 146-148 deg and only the side-on check kept them from counting."""
+    from formcheck.core.signals import reps_config
+    profile = load_profile("single-leg-hip-thrust")
+    sure, unsure = (reps_config(profile, "oblique", offline=True, view_confidence=c) for c in (0.41, 0.25))
+    assert sure.max_knee_at_top_deg == profile.reps.oblique_max_knee_at_top_deg > profile.reps.max_knee_at_top_deg
+    assert unsure.max_knee_at_top_deg == profile.reps.max_knee_at_top_deg
