@@ -72,15 +72,18 @@ def _truth_of(win: RepWindow, motion) -> str:
     return "set-up" if t < first and motion.params.setup else "other"
 
 
-def _windows(series: LandmarkSeries, motion=None) -> list[dict]:
-    """One row per segmenter window (before the set-up decision); ``motion`` labels the truth."""
+def _windows(series: LandmarkSeries, motion=None, keep: bool = True) -> list[dict]:
+    """One row per segmenter window (before the set-up decision); ``motion`` labels the truth.
+    Unless ``keep``, a set not read as oblique has no rows."""
     an = Analyzer(series.image_size, source=series.source)
     an.extend(series)
     report = an.finish()
+    if not keep and report.view != "oblique":
+        return []
     profile = report.exercise_profile
     t, image, world = an._arrays()
     m = an._offline_table(profile, report.view, t, image, world, an._near_leg(image))
-    seg = Segmenter(reps_config(profile, report.view, offline=True))
+    seg = Segmenter(reps_config(profile, report.view, offline=True, view_confidence=report.view_confidence))
     sig = m[rep_signal(profile, report.view, offline=True).name]
     windows: list[RepWindow] = []
     for i in range(t.size):
@@ -91,7 +94,8 @@ def _windows(series: LandmarkSeries, motion=None) -> list[dict]:
     head = {"clip": series.source, "view": report.view,
             "reps": f"{report.rep_count}/{motion.rep_count if motion is not None else '?'}"}
     if motion is not None:
-        _knee_reads(series.source, report.view, m["knee_deg"], motion)
+        sure = report.view_confidence >= profile.view.min_confidence
+        _knee_reads(series.source, report.view if sure else f"{report.view}?", m["knee_deg"], motion)
     rows = []
     for w in windows:
         row = {**head, "peak": w.peak_frame, "truth": _truth_of(w, motion) if motion is not None else "real",
@@ -116,7 +120,8 @@ def _knee_reads(name: str, view: str, knee_deg: np.ndarray, motion) -> None:
 
 
 def study_clip(spec: dict, cache: Path) -> list[dict] | None:
-    """The rows of one rendered clip from its cached landmarks, or None when not cached."""
+    """The rows of one rendered clip from its cached landmarks (none unless it is filmed or read
+    as oblique), or None when not cached."""
     path = _pose_cache_path(spec, False, cache) if cache is not None else None
     if path is None or not path.exists():
         return None
@@ -127,7 +132,8 @@ def study_clip(spec: dict, cache: Path) -> list[dict] | None:
     cam = Renderer(motion, Camera(**spec["camera"]), RenderOptions(**spec["options"])).camera
     with np.load(path) as z:
         series = LandmarkSeries(motion.t_s, z["image"], (cam.width, cam.height), z["world"], spec["name"], {})
-    return _windows(series, motion)
+    rows = _windows(series, motion, keep=spec["family"] == "oblique")
+    return rows
 
 
 def _specs(seed: int | None, cases: str | None, size: tuple[int, int]) -> list[dict]:
@@ -137,7 +143,7 @@ def _specs(seed: int | None, cases: str | None, size: tuple[int, int]) -> list[d
     if cases:
         from accuracy_cases import limits_suite
         specs += limits_suite(size, cases)
-    return [s for s in specs if s["family"] == "oblique" or "oblique" in s["name"]]
+    return specs
 
 
 def _summary(rows: list[dict]) -> None:
@@ -155,13 +161,15 @@ def _summary(rows: list[dict]) -> None:
 
 
 def _knee_summary() -> None:
-    print("\nKnee as the analysis reads it (deg): true top holds p5-p95 | lying flat min-median")
+    print("\nKnee as the analysis reads it (deg): true top holds p5-p95 | lying flat min-median"
+          " (view? = under [view] min_confidence)")
     for k in KNEE_READS:
         top = f"{np.percentile(k['top'], 5):6.1f}-{np.percentile(k['top'], 95):6.1f}" if k["top"].size else "   -"
         flat = f"{k['flat'].min():6.1f}-{np.median(k['flat']):6.1f}" if k["flat"].size else "   -"
         print(f"  {k['clip'][:40]:40s} {k['view'][:8]:8s} top {top}   flat {flat}")
-    for label, sel in (("read as oblique", [k for k in KNEE_READS if k["view"] == "oblique"]),
-                       ("read as another view", [k for k in KNEE_READS if k["view"] != "oblique"])):
+    for label, sel in (("read as oblique, sure", [k for k in KNEE_READS if k["view"] == "oblique"]),
+                       ("read as oblique, uncertain", [k for k in KNEE_READS if k["view"] == "oblique?"]),
+                       ("read as another view", [k for k in KNEE_READS if not k["view"].startswith("oblique")])):
         tops = np.concatenate([k["top"] for k in sel]) if sel else np.zeros(0)
         flats = np.concatenate([k["flat"] for k in sel]) if sel else np.zeros(0)
         print(f"  clips {label} ({len(sel)}): true top frames max "
@@ -215,7 +223,10 @@ def main() -> int:
     missing = []
     print(f"{'clip':40s} {'view':>6s} {'reps':>5s} {'peak':>4s} {'truth':7s} {'knee':>6s} str cnt "
           f"{'image':>6s} {'world':>6s} {'used':>6s}")
-    found = [study_clip(spec, args.cache) or spec["name"] for spec in _specs(args.seed, args.cases, size)]
+    found: list[list[dict] | str] = []
+    for spec in _specs(args.seed, args.cases, size):
+        got = study_clip(spec, args.cache)
+        found.append(spec["name"] if got is None else got)
     if args.real is not None:
         found += [_windows(LandmarkSeries.load_npz(p)) for p in sorted(args.real.glob("*.npz"))]
     for got in found:
