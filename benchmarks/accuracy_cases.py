@@ -123,7 +123,33 @@ def endon_cases(size: tuple[int, int], n_front: int = 16, n_back: int = 8, seed:
     return out
 
 
-CASES = {"holds": hold_cases, "plate": plate_cases, "neck": neck_cases, "endon": endon_cases}
+OBLIQUE_YAWS_DEG = (30.0, 45.0, 60.0, -45.0, -60.0, 125.0, -130.0)  # the suite's oblique azimuths
+
+
+def oblique_cases(size: tuple[int, int]) -> list[dict]:
+    """Set-up or rep from oblique cameras: a lie-flat set-up (straight legs first, not a rep) then
+    2 reps, one- and two-leg, at the suite's oblique azimuths; single-leg sets from behind the
+    head at 120-140 deg, where MediaPipe's knee read straight at a true 90 deg top (suite seed 7,
+    -130 deg); and floor bridges lying flat first, from 45 and -130 deg."""
+    out = []
+    for yaw in OBLIQUE_YAWS_DEG:
+        for exercise in ("single_leg_hip_thrust", "hip_thrust"):
+            out.append(_spec(f"obl_lie_flat_{exercise}_{yaw:+.0f}", "oblique", "oblique",
+                             {"exercise": exercise, "setup": "lie_flat", "setup_s": 2.0, "reps": 2,
+                              "working_side": "right" if yaw < 0 else "left"}, None, size, camera={"yaw_deg": yaw}))
+    for yaw in (-120.0, -140.0, 120.0, 140.0):
+        out.append(_spec(f"obl_back_slht_{yaw:+.0f}", "oblique", "oblique",
+                         {"working_side": "right" if yaw < 0 else "left"}, None, size, camera={"yaw_deg": yaw}))
+    for yaw in (45.0, -130.0):  # floor bridges: lying flat on the floor first
+        for exercise in ("glute_bridge", "single_leg_glute_bridge"):
+            out.append(_spec(f"obl_lie_flat_{exercise}_{yaw:+.0f}", "oblique", "oblique",
+                             {"exercise": exercise, "setup": "lie_flat", "setup_s": 2.0, "reps": 2,
+                              "working_side": "right" if yaw < 0 else "left"}, None, size, camera={"yaw_deg": yaw}))
+    return out
+
+
+CASES = {"holds": hold_cases, "plate": plate_cases, "neck": neck_cases, "endon": endon_cases,
+         "oblique": oblique_cases}
 
 
 def limits_suite(size: tuple[int, int], which: str = "holds,plate,neck") -> list[dict]:

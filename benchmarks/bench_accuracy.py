@@ -388,7 +388,7 @@ def main() -> int:
     ap.add_argument("--via-video", action="store_true", help="encode H.264 and decode before the pose model")
     ap.add_argument("--json", type=Path, default=Path("/tmp/bench_accuracy.json"))
     ap.add_argument("--cases", default=None, help="targeted cases instead of the suite: limits, or some of "
-                    "holds,plate,neck,endon (see accuracy_cases.py)")
+                    "holds,plate,neck,endon,oblique (see accuracy_cases.py)")
     ap.add_argument("--cache", type=Path, default=None, help="keep the pose model's landmarks per clip here")
     args = ap.parse_args()
     w, h = (int(v) for v in args.size.lower().split("x"))

@@ -246,7 +246,7 @@ class Analyzer:
     def _set_live_config(self, lv: _Live) -> None:
         """The live segmenter's settings for the current view and profile. A change of rep signal
         (side-on hip angle <-> hip lift from the feet) starts a fresh segmenter: their units differ."""
-        cfg = reps_config(self.profile, lv.view.view)
+        cfg = reps_config(self.profile, lv.view.view, view_confidence=lv.view.confidence)
         if cfg.signal != lv.seg.cfg.signal:
             lv.seg = Segmenter(cfg)
         else:
@@ -341,9 +341,9 @@ class Analyzer:
         return m
 
     def _segment(self, profile: Profile, t: np.ndarray, m: dict[str, np.ndarray],
-                 view: str) -> tuple[list[RepWindow], list[str], int]:
+                 view: str, view_confidence: float) -> tuple[list[RepWindow], list[str], int]:
         """Rep windows, the display phase per frame, and how many straight-leg tops were ignored."""
-        seg = Segmenter(reps_config(profile, view, offline=True))
+        seg = Segmenter(reps_config(profile, view, offline=True, view_confidence=view_confidence))
         windows: list[RepWindow] = []
         phases: list[str] = []
         hip, knee = m[rep_signal(profile, view, offline=True).name], m["knee_deg"]
@@ -374,7 +374,7 @@ class Analyzer:
         preferred = {Side.LEFT: 0, Side.RIGHT: 1}.get(self.side_arg, self._near_leg(image))
         profile = self.profile
         m = self._offline_table(profile, view.view, t, image, world, preferred)
-        windows, phases, ignored = self._segment(profile, t, m, view.view)
+        windows, phases, ignored = self._segment(profile, t, m, view.view, view.confidence)
         exercise_source, why = "user", ""
         if self.exercise_arg == AUTO:
             exercise, why = self._recognise(profile, t, m, windows, present, view.view)
@@ -382,7 +382,7 @@ class Analyzer:
             if exercise != profile.name:
                 profile = load_profile(exercise, self.profile_path)
                 m = self._offline_table(profile, view.view, t, image, world, preferred)
-                windows, phases, ignored = self._segment(profile, t, m, view.view)
+                windows, phases, ignored = self._segment(profile, t, m, view.view, view.confidence)
         codes, not_assessed = assessable(profile, view.view)
         reps: list[Rep] = []
         partials: list[Rep] = []

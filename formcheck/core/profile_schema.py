@@ -93,6 +93,7 @@ class Reps(_Section):
     min_peak_hip_deg: float = num("deg", 0.0, 270.0)
     max_knee_at_top_deg: float = num("deg", 0.0, 180.0)
     front_max_knee_at_top_deg: float = num("deg", 0.0, 180.0)
+    oblique_max_knee_at_top_deg: float = num("deg", 0.0, 180.0)
     start_top_min_hip_deg: float = num("deg", 0.0, 270.0)
     top_band_deg: float = num("deg", 0.0, 90.0)
     bottom_band_frac: float = num("fraction", 0.0, 1.0)

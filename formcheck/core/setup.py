@@ -5,7 +5,9 @@ not a rep). But one knee reading decides wrongly where the knee is unreliable: a
 hips and knees, a camera above the head. Offline the whole set is known, so a straight-knee top
 is counted after all when the other readings agree that it is a rep.
 
-Side and oblique views, where the torso line is an angle in the image:
+Side views, where the torso line is an angle in the image (obliquely it is foreshortened and
+hidden, so no straight-knee top is counted there; the oblique knee check is looser instead,
+``reps.oblique_max_knee_at_top_deg``):
 
 - the hips rose against the shoulders: the torso line turned by at least
   ``reps.setup_min_torso_turn_deg`` from the rep's bottom to its top, either way (lying flat

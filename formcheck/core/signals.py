@@ -16,7 +16,7 @@ from formcheck.core.faults import RepSignal
 from formcheck.core.profile import Profile
 from formcheck.core.reps import RepWindow, SegmenterConfig
 from formcheck.core.view import view_family
-from formcheck.core.vocab import END_ON_FAMILIES, FaultCode
+from formcheck.core.vocab import END_ON_FAMILIES, FaultCode, ViewFamily
 
 
 def refine_peak(win: RepWindow | None, m: dict[str, np.ndarray], signal: str) -> RepWindow | None:
@@ -45,10 +45,14 @@ def lift_signal_name(profile: Profile, view: str, offline: bool) -> str | None:
     return "body_lift_sw" if offline and profile.lift.offline_body else "hip_lift_sw"
 
 
-def reps_config(profile: Profile, view: str, offline: bool = False) -> SegmenterConfig:
+def reps_config(profile: Profile, view: str, offline: bool = False, view_confidence: float = 1.0) -> SegmenterConfig:
     """The segmenter's settings for this view, in the unit of its rep signal (``signal``).
 
-    From the feet or the head the knee check is looser, and with ``[lift]`` enabled the
+    From the feet or the head, and obliquely when the view is sure (``view_confidence`` at least
+    ``view.min_confidence``), the knee check is looser: MediaPipe's knee reads straighter than it
+    is there. An uncertain "oblique" keeps the side-on check: a set filmed from the feet read as
+    oblique (confidence 0.25) split its tops in two, and the looser knee counted the halves.
+    From the feet or the head with ``[lift]`` enabled the
     thresholds are the lift's (shoulder widths). The lift's level depends on the camera height,
     so it has no absolute floor: any top may count as a rep and no single frame is known to be
     a top.
@@ -56,6 +60,8 @@ def reps_config(profile: Profile, view: str, offline: bool = False) -> Segmenter
     cfg = SegmenterConfig.from_reps(profile.reps)
     if view_family(view) in END_ON_FAMILIES:
         cfg = replace(cfg, max_knee_at_top_deg=profile.reps.front_max_knee_at_top_deg)
+    elif view_family(view) == ViewFamily.OBLIQUE and view_confidence >= profile.view.min_confidence:
+        cfg = replace(cfg, max_knee_at_top_deg=profile.reps.oblique_max_knee_at_top_deg)
     lift = lift_signal_name(profile, view, offline)
     if lift is not None:
         lf = profile.lift

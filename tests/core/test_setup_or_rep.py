@@ -167,3 +167,30 @@ def test_end_on_reps_with_straight_reading_knees_count_but_straight_legs_do_not(
             world = None if s.world is None else _bend_knees_toward_line(s.world, frac)
             series = type(s)(s.t_s, _bend_knees_toward_line(s.image, frac), s.image_size, world, view, {})
             assert analyze_series(series, exercise="hip-thrust").rep_count == reps, (view, frac)
+
+
+def test_oblique_tops_whose_knee_reads_straighter_count_but_straight_legs_do_not() -> None:
+    """Obliquely MediaPipe's 3D knee read 127-141 deg at a true 90 deg top (seed-7 suite, camera
+    behind the head at -130 deg), and the torso line, foreshortened, gives no second look there;
+    lying flat read 156 deg or more on every rendered set read as oblique."""
+    m = simulate(MotionParams(reps=3, seed=3), fps=30.0)
+    for yaw in (45.0, -130.0):
+        s = synth_series(m, Camera(view="oblique", yaw_deg=yaw, width=480, height=360), noise_px=1.0, seed=0)
+        for frac, reps in ((0.67, 3), (0.8, 0), (1.0, 0)):
+            series = type(s)(s.t_s, _bend_knees_toward_line(s.image, frac), s.image_size,
+                             _bend_knees_toward_line(s.world, frac), "oblique", {})
+            report = analyze_series(series, exercise="single-leg-hip-thrust")
+            knee_top = float(np.nanmedian(report.frames_table["knee_deg"][m.phase == "top"]))
+            assert report.view == "oblique", (yaw, report.view)
+            assert (report.rep_count, frac) == (reps, frac), (yaw, knee_top)
+            assert 141.0 < knee_top < 146.0 if reps else knee_top > 156.0, (yaw, frac, knee_top)
+
+
+def test_an_uncertain_oblique_view_keeps_the_side_on_knee_check() -> None:
+    """A set filmed from the feet read as oblique at confidence 0.25 split each top in two; the
+    halves' knees read 146-148 deg and only the side-on check kept them from counting."""
+    from formcheck.core.signals import reps_config
+    profile = load_profile("single-leg-hip-thrust")
+    sure, unsure = (reps_config(profile, "oblique", offline=True, view_confidence=c) for c in (0.41, 0.25))
+    assert sure.max_knee_at_top_deg == profile.reps.oblique_max_knee_at_top_deg > profile.reps.max_knee_at_top_deg
+    assert unsure.max_knee_at_top_deg == profile.reps.max_knee_at_top_deg
