@@ -29,6 +29,15 @@ Running modes (both measured on mediapipe 1.2.2, 2 CPU cores):
   next ``submit()``/``latest()``. In this mode about 85% of frames get a result when frames are
   submitted at 60 fps at 1280x720 (inference is ~23 ms per frame).
 
+A second look when nobody is found (``retry``, video mode, one pose): MediaPipe's person
+detector was trained on mostly upright people, and a body lying along the line of sight or under
+a plate is often missed. Such a frame also goes to a second VIDEO-mode landmarker, fed only those
+frames, on a copy of the frame turned 90 degrees (``formcheck/adapters/pose_retry.py``; its
+landmarks are mapped back). A landmarker of its own keeps the main one's tracking untouched and
+lets the retry track the person in the turned copies. ``n_retry_frames`` counts the frames it
+filled. Off by default (``FORMCHECK_POSE_RETRY=rot90`` or ``retry="rot90"`` turns it on); the
+measurements are at ``DEFAULT_RETRY``.
+
 Model: by default the bundled ``models/pose_landmarker_full.task`` (see models/README.md).
 Lookup order: ``model_path`` argument, the ``FORMCHECK_POSE_MODEL`` environment variable,
 ``<repo>/models/`` next to the package (source checkouts and editable installs), then
@@ -52,6 +61,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from formcheck.adapters.pose_people import AthleteTracker, count_real_people
+from formcheck.adapters.pose_retry import landmarks_back, make_transform, warp
 from formcheck.adapters.stdio import QuietStderr, native_stderr_silenced
 from formcheck.core.errors import ConfigError, InputError, ModelError
 from formcheck.core.landmarks import N_LANDMARKS, LandmarkSeries, empty_frame
@@ -60,6 +70,13 @@ MODEL_FILENAME = "pose_landmarker_full.task"
 MODEL_ENV_VAR = "FORMCHECK_POSE_MODEL"
 TASK_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
 RUNNING_MODES = ("video", "live")
+RETRY_ENV_VAR = "FORMCHECK_POSE_RETRY"
+RETRY_CHOICES = ("off", "rot90", "rot180", "rot270", "flip")
+# Off by default: measured on 19 rendered clips that lose the person (benchmarks/study_pose_retry.py,
+# README "Limits", "A second look"), "rot90" made 4 count right (two floor bridges from the feet at
+# 0.5-0.8 m, both 45-degree plated sets) but broke one back set that counts right today, and 36 %
+# of the frames it filled on the targeted clips were over 10 % of the height off.
+DEFAULT_RETRY = "off"
 
 
 
@@ -74,6 +91,16 @@ def model_search_paths() -> list[Path]:
     paths.append(package / "models" / MODEL_FILENAME)
     paths.append(Path(sys.prefix) / "share" / "formcheck" / "models" / MODEL_FILENAME)
     return paths
+
+
+def retry_setting(value: str | None = None) -> str | None:
+    """The retry transform: ``value``, else the ``FORMCHECK_POSE_RETRY`` environment variable,
+    else ``DEFAULT_RETRY``; None when "off"."""
+    name = (value if value is not None else os.environ.get(RETRY_ENV_VAR, DEFAULT_RETRY)).strip().lower()
+    if name not in RETRY_CHOICES:
+        raise ConfigError(f"pose retry must be one of {', '.join(RETRY_CHOICES)}, got {name!r}"
+                          f" (argument or {RETRY_ENV_VAR})")
+    return None if name == "off" else name
 
 
 def default_model_path() -> Path:
@@ -170,6 +197,7 @@ class PoseEstimator:
         min_tracking_confidence: float = 0.5,
         reacquire_after_ms: int = 2000,
         segmentation: bool = False,
+        retry: str | None = None,
     ) -> None:
         if running_mode not in RUNNING_MODES:
             raise ConfigError(f"running_mode must be one of {', '.join(RUNNING_MODES)}, got {running_mode!r}")
@@ -216,6 +244,11 @@ class PoseEstimator:
         self._vision, self._base_options_cls = vision, base_options_cls
         self.probe_every = int(probe_every) if running_mode == "video" and num_poses == 1 else 0
         self._probe = None
+        self.retry = retry_setting(retry) if running_mode == "video" and num_poses == 1 else None
+        self._retry_landmarker: Any = None
+        self._retry_confidences = (float(min_pose_detection_confidence), float(min_pose_presence_confidence),
+                                   float(min_tracking_confidence))
+        self.n_retry_frames = 0
         self._person_seen = False
         # Live mode: MediaPipe logs its start-up lines from its own thread when the first person
         # is found; keep stderr quiet from the first frame until shortly after that (bounded).
@@ -278,6 +311,8 @@ class PoseEstimator:
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"pose model failed on the frame at {t} ms: {exc}") from exc
         out = self._to_pose_result(result, t)
+        if not out.present and self.retry:
+            out = self._retry_pose(frame_bgr, t) or out
         self._person_seen = self._person_seen or out.n_people > 0
         if probe if probe is not None else self.probe_every and (self.n_frames - 1) % self.probe_every == 0:
             n = self._count_people(image)
@@ -285,6 +320,38 @@ class PoseEstimator:
                 self.n_multi_person_frames += 1
                 out = PoseResult(out.image, out.world, n, out.t_ms)
         return out
+
+    def _retry_pose(self, frame_bgr: np.ndarray, t_ms: int) -> PoseResult | None:
+        """The athlete found in the turned copy of a frame where the main landmarker found
+        nobody, in the frame's coordinates; None if not found there either."""
+        frame = np.asarray(frame_bgr)
+        height, width = frame.shape[:2]
+        tf = make_transform(self.retry, width, height)
+        if self._retry_landmarker is None:
+            vision = self._vision
+            det, presence, tracking = self._retry_confidences
+            options = vision.PoseLandmarkerOptions(
+                base_options=self._base_options_cls(model_asset_path=str(self.model_path)),
+                running_mode=vision.RunningMode.VIDEO, num_poses=1, min_pose_detection_confidence=det,
+                min_pose_presence_confidence=presence, min_tracking_confidence=tracking,
+            )
+            with native_stderr_silenced():
+                self._retry_landmarker = vision.PoseLandmarker.create_from_options(options)
+            self._retry_finalizer = weakref.finalize(self, self._retry_landmarker.close)
+        rgb = self._cv2.cvtColor(warp(frame, tf), self._cv2.COLOR_BGR2RGB)
+        try:
+            with native_stderr_silenced():
+                result = self._retry_landmarker.detect_for_video(
+                    self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb), t_ms)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"pose model failed on the turned frame at {t_ms} ms: {exc}") from exc
+        if not result.pose_landmarks:
+            return None
+        world = result.pose_world_landmarks[0] if result.pose_world_landmarks else []
+        image, world_m = landmarks_back(_landmarks_array(result.pose_landmarks[0]), _landmarks_array(world),
+                                        tf, width, height)
+        self.n_retry_frames += 1
+        return PoseResult(image, world_m, 1, t_ms)
 
     def _count_people(self, image: Any) -> int:
         """People in one frame, from a separate single-image landmarker (the probe)."""
@@ -358,6 +425,8 @@ class PoseEstimator:
         self._quiet.stop()
         if self._probe is not None:
             self._probe_finalizer()
+        if self._retry_landmarker is not None:
+            self._retry_finalizer()
         if self._finalizer is not None:
             self._finalizer()
 
@@ -381,12 +450,13 @@ def extract_landmarks(
     after each frame; ``total`` is the container's frame count estimate or None.
 
     ``meta`` holds: frames_decoded, frames_expected, n_multi_person_frames,
-    n_timestamps_adjusted, truncated, timestamps_from, warnings, model, fps.
+    n_timestamps_adjusted, n_retry_frames, truncated, timestamps_from, warnings, model, fps.
     """
     if estimator.running_mode != "video":
         raise ModelError("extract_landmarks needs an estimator in running_mode='video'")
     total = getattr(video_source, "frame_count", None)
     adjusted_before = estimator.n_timestamps_adjusted
+    retried_before = estimator.n_retry_frames
     t_list: list[float] = []
     images: list[np.ndarray] = []
     worlds: list[np.ndarray] = []
@@ -412,6 +482,7 @@ def extract_landmarks(
         "n_multi_person_frames": int(n_multi),
         "n_people_checked_frames": int(checked),
         "n_timestamps_adjusted": estimator.n_timestamps_adjusted - adjusted_before,
+        "n_retry_frames": estimator.n_retry_frames - retried_before,
         "truncated": bool(getattr(video_source, "truncated", False)),
         "timestamps_from": getattr(video_source, "timestamps_from", "container"),
         "warnings": warnings,
@@ -429,6 +500,6 @@ def extract_landmarks(
 
 
 __all__ = [
-    "MODEL_FILENAME", "MODEL_ENV_VAR", "PoseEstimator", "PoseResult", "check_model_file",
-    "default_model_path", "extract_landmarks", "model_search_paths",
+    "MODEL_FILENAME", "MODEL_ENV_VAR", "RETRY_ENV_VAR", "PoseEstimator", "PoseResult", "check_model_file",
+    "default_model_path", "extract_landmarks", "model_search_paths", "retry_setting",
 ]
