@@ -61,7 +61,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from formcheck.adapters.pose_people import AthleteTracker, count_real_people
-from formcheck.adapters.pose_retry import landmarks_back, make_transform, warp
+from formcheck.adapters.pose_retry import (DEFAULT_RETRY, RETRY_CHOICES, RETRY_ENV_VAR,  # noqa: F401 - re-exported
+                                           landmarks_back, make_transform, retry_setting, warp)
 from formcheck.adapters.stdio import QuietStderr, native_stderr_silenced
 from formcheck.core.errors import ConfigError, InputError, ModelError
 from formcheck.core.landmarks import N_LANDMARKS, LandmarkSeries, empty_frame
@@ -70,13 +71,6 @@ MODEL_FILENAME = "pose_landmarker_full.task"
 MODEL_ENV_VAR = "FORMCHECK_POSE_MODEL"
 TASK_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
 RUNNING_MODES = ("video", "live")
-RETRY_ENV_VAR = "FORMCHECK_POSE_RETRY"
-RETRY_CHOICES = ("off", "rot90", "rot180", "rot270", "flip")
-# Off by default: measured on 19 rendered clips that lose the person (benchmarks/study_pose_retry.py,
-# README "Limits", "A second look"), "rot90" made 4 count right (two floor bridges from the feet at
-# 0.5-0.8 m, both 45-degree plated sets) but broke one back set that counts right today, and 36 %
-# of the frames it filled on the targeted clips were over 10 % of the height off.
-DEFAULT_RETRY = "off"
 
 
 
@@ -91,16 +85,6 @@ def model_search_paths() -> list[Path]:
     paths.append(package / "models" / MODEL_FILENAME)
     paths.append(Path(sys.prefix) / "share" / "formcheck" / "models" / MODEL_FILENAME)
     return paths
-
-
-def retry_setting(value: str | None = None) -> str | None:
-    """The retry transform: ``value``, else the ``FORMCHECK_POSE_RETRY`` environment variable,
-    else ``DEFAULT_RETRY``; None when "off"."""
-    name = (value if value is not None else os.environ.get(RETRY_ENV_VAR, DEFAULT_RETRY)).strip().lower()
-    if name not in RETRY_CHOICES:
-        raise ConfigError(f"pose retry must be one of {', '.join(RETRY_CHOICES)}, got {name!r}"
-                          f" (argument or {RETRY_ENV_VAR})")
-    return None if name == "off" else name
 
 
 def default_model_path() -> Path:

@@ -9,9 +9,31 @@ right, so labels are swapped back.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
+
+from formcheck.core.errors import ConfigError
+
+RETRY_ENV_VAR = "FORMCHECK_POSE_RETRY"
+RETRY_CHOICES = ("off", "rot90", "rot180", "rot270", "flip")
+# Off by default: measured on 19 rendered clips that lose the person (benchmarks/study_pose_retry.py,
+# README "Limits", "A second look"), "rot90" made 4 count right (two floor bridges from the feet at
+# 0.5-0.8 m, both 45-degree plated sets) but broke one back set that counts right today, and 36 %
+# of the frames it filled on the targeted clips were over 10 % of the height off.
+DEFAULT_RETRY = "off"
+
+
+def retry_setting(value: str | None = None) -> str | None:
+    """The retry transform: ``value``, else the ``FORMCHECK_POSE_RETRY`` environment variable,
+    else ``DEFAULT_RETRY``; None when "off"."""
+    name = (value if value is not None else os.environ.get(RETRY_ENV_VAR, DEFAULT_RETRY)).strip().lower()
+    if name not in RETRY_CHOICES:
+        raise ConfigError(f"pose retry must be one of {', '.join(RETRY_CHOICES)}, got {name!r}"
+                          f" (argument or {RETRY_ENV_VAR})")
+    return None if name == "off" else name
+
 
 # BlazePose: which index is the other side's twin (nose 0 stays; eyes 1-3 <-> 4-6; then pairs).
 MIRROR_INDEX = np.array([0, 4, 5, 6, 1, 2, 3, 8, 7, 10, 9]
